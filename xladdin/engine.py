@@ -1,0 +1,29 @@
+"""The engine's front door: raw files in, an Engine ready for questions out."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .metrics import Engine, Settings
+from .model import Model
+from .raw import RawData, read_raw
+
+
+def sample_path() -> Path:
+    """The bundled raw sample (Jan 2024 – Jul 2025, three extracts per month and flow)."""
+    return Path(str(resources.files("xladdin.sample").joinpath("raw_sample.csv")))
+
+
+def load(paths: list[Path | str], settings: Settings | None = None, flow: str | None = None,
+         period: str | None = None) -> Engine:
+    """Read raw files and build the engine over them."""
+    return from_raw(read_raw(paths, flow=flow, period=period), settings)
+
+
+def from_raw(raw: RawData, settings: Settings | None = None) -> Engine:
+    return Engine(Model(raw), settings or Settings())
+
+
+def demo(settings: Settings | None = None) -> Engine:
+    return load([sample_path()], settings)

@@ -1,0 +1,169 @@
+"""Metrics: values, year-on-year growth, shares, region sums and rankings.
+
+All arithmetic is on unrounded US dollars; rounding belongs to presentation. A YoY growth
+is undefined (None) where the prior value is missing, zero or negative: never inf, never a
+crash. Results are memoised per engine, so repeated questions (Excel recalculating a sheet
+of cell functions) cost a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import XladdinError
+from .model import Model
+from .periods import shift_years, span_months
+from .reference import NEVER_RANKED, Reference, load_reference
+
+NET_YOY_CONVENTIONS = ("net_import_pct", "abs_diff")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Report options; the defaults reproduce the published report."""
+
+    #: Table 1 net row's 同比变化: % growth of net imports (what the seed prints) or the
+    #: absolute change of net exports in 亿美元 (what the seed's note claims).
+    net_yoy: str = "net_import_pct"
+    top_n: int = 10
+    never_ranked: tuple[str, ...] = NEVER_RANKED
+    regions: tuple[str, ...] = ("ASEAN", "EU")
+    unit: float = 1e8
+
+    def __post_init__(self) -> None:
+        if self.net_yoy not in NET_YOY_CONVENTIONS:
+            raise XladdinError(f"unknown net YoY convention '{self.net_yoy}'; use "
+                               f"{' or '.join(NET_YOY_CONVENTIONS)}")
+        if not 1 <= self.top_n <= 100:
+            raise XladdinError(f"top_n must be between 1 and 100, not {self.top_n}")
+
+
+def growth(current: float, prior: float | None) -> float | None:
+    """YoY % from unrounded values; None where the prior is missing, zero or negative."""
+    if prior is None or not math.isfinite(prior) or prior <= 0 or not math.isfinite(current):
+        return None
+    return (current / prior - 1.0) * 100.0
+
+
+def growth_series(current: pd.Series, prior: pd.Series) -> pd.Series:
+    prior = prior.reindex(current.index)
+    out = (current / prior - 1.0) * 100.0
+    return out.where(prior > 0)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the report with what it is compared to (USD)."""
+
+    value: float
+    prior: float | None
+    total: float | None = None
+
+    @property
+    def yoy(self) -> float | None:
+        return growth(self.value, self.prior)
+
+    @property
+    def share(self) -> float | None:
+        if not self.total:
+            return None
+        return self.value / self.total * 100.0
+
+
+@dataclass
+class Engine:
+    """Questions about one model: what was X in period P, its YoY, its share, the top N."""
+
+    model: Model
+    settings: Settings = field(default_factory=Settings)
+    reference: Reference = field(default_factory=load_reference)
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def _cached(self, key: tuple, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def _purpose(self, period: str, span: str, prior: bool) -> str:
+        label = f"{'the prior year of ' if prior else ''}{period} {'month' if span == 'month' else 'year to date'}"
+        return label
+
+    def total(self, flow: str, period: str, span: str, with_prior: bool = True) -> Figure:
+        def compute() -> Figure:
+            value = self.model.total(flow, span_months(period, span), self._purpose(period, span, False))
+            prior = None
+            if with_prior:
+                prior_period = shift_years(period, -1)
+                prior = self.model.total(flow, span_months(prior_period, span),
+                                         self._purpose(period, span, True))
+            return Figure(value, prior, value)
+        return self._cached(("total", flow, period, span, with_prior), compute)
+
+    def breakdown(self, flow: str, dim: str, period: str, span: str) -> pd.DataFrame:
+        """Every key of a dimension: value, prior, yoy (%), share (%) — USD, unsorted."""
+        def compute() -> pd.DataFrame:
+            months = span_months(period, span)
+            current = self.model.values(flow, dim, months, self._purpose(period, span, False))
+            prior = self.model.values(flow, dim, span_months(shift_years(period, -1), span),
+                                      self._purpose(period, span, True))
+            total = self.total(flow, period, span).value
+            frame = pd.DataFrame({"value": current})
+            frame["prior"] = prior.reindex(frame.index)
+            frame["yoy"] = growth_series(frame["value"], frame["prior"])
+            frame["share"] = frame["value"] / total * 100.0 if total else float("nan")
+            frame.index.name = "key"
+            return frame
+        return self._cached(("breakdown", flow, dim, period, span), compute)
+
+    def figure(self, flow: str, period: str, span: str, dim: str | None = None,
+               key: str | None = None) -> Figure:
+        """One value: the flow total, one key of a dimension, or a region ('ASEAN', 'EU')."""
+        total = self.total(flow, period, span)
+        if dim is None:
+            return total
+        if dim == "region":
+            return self._cached(("region", flow, key, period, span),
+                                lambda: self._region(flow, key, period, span, total.value))
+        frame = self.breakdown(flow, dim, period, span)
+        if key in frame.index:
+            row = frame.loc[key]
+            prior = None if pd.isna(row["prior"]) else float(row["prior"])
+            return Figure(float(row["value"]), prior, total.value)
+        prior_frame = self.model.values(flow, dim, span_months(shift_years(period, -1), span))
+        prior = float(prior_frame[key]) if key in prior_frame.index else None
+        return Figure(0.0, prior, total.value)
+
+    def _region(self, flow: str, region: str, period: str, span: str, total: float) -> Figure:
+        """A region's sum over its members as of the report period, now and a year before.
+
+        The same member list is used for both years, so growth compares like with like.
+        """
+        members = list(self.reference.members(region, period))
+        sums = []
+        for months in (span_months(period, span), span_months(shift_years(period, -1), span)):
+            values = self.model.values(flow, "partner", months, f"{region} {period}")
+            sums.append(float(values.reindex(members).fillna(0.0).sum()))
+        return Figure(sums[0], sums[1], total)
+
+    def ranking(self, flow: str, dim: str, period: str, span: str, n: int | None = None) -> pd.DataFrame:
+        """Top n keys by value, largest first; ties go to the lower code."""
+        n = n or self.settings.top_n
+        frame = self.breakdown(flow, dim, period, span).reset_index()
+        if dim == "partner":
+            frame = frame[self.reference.rankable_partner(frame["key"], self.settings.never_ranked)]
+        frame = frame.sort_values(["value", "key"], ascending=[False, True], kind="mergesort")
+        top = frame.head(n).reset_index(drop=True)
+        top.insert(0, "rank", range(1, len(top) + 1))
+        return top
+
+    def net(self, period: str, span: str) -> tuple[float, float | None]:
+        """Net exports (USD) and its 同比变化 under the configured convention."""
+        exports, imports = self.total("export", period, span), self.total("import", period, span)
+        value = exports.value - imports.value
+        prior = exports.prior - imports.prior
+        if self.settings.net_yoy == "abs_diff":
+            return value, (value - prior) / self.settings.unit
+        return value, growth(-value, -prior)

@@ -1,0 +1,71 @@
+"""Report periods: months as 'YYYY-MM' text, and the month sets a figure is summed over."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from .errors import XladdinError
+
+_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})(?:/\d{1,2})?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})$"),
+)
+
+
+def parse_period(value: object) -> str:
+    """Turn what a person or a file gives for a month into 'YYYY-MM'.
+
+    Accepts '2025-07', '202507', 202507 (number), '2025年7月', '2025/7' and date objects
+    (an Excel date read through xlwings or openpyxl is a datetime).
+    """
+    if isinstance(value, (datetime, date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and 1900 <= year <= 2200:
+                return f"{year:04d}-{month:02d}"
+    raise XladdinError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2025-07")
+
+
+def year_month(period: str) -> tuple[int, int]:
+    return int(period[:4]), int(period[5:7])
+
+
+def shift_years(period: str, years: int) -> str:
+    year, month = year_month(period)
+    return f"{year + years:04d}-{month:02d}"
+
+
+def add_months(period: str, months: int) -> str:
+    year, month = year_month(period)
+    index = year * 12 + month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def span_months(period: str, span: str) -> tuple[str, ...]:
+    """The months summed for a figure: the month itself, or January..period ('ytd')."""
+    if span == "month":
+        return (period,)
+    if span == "ytd":
+        year, month = year_month(period)
+        return tuple(f"{year:04d}-{m:02d}" for m in range(1, month + 1))
+    raise XladdinError(f"unknown span '{span}'; use month (当月) or ytd (累计)")
+
+
+def month_range(first: str, last: str) -> tuple[str, ...]:
+    """All months from first to last inclusive."""
+    out = []
+    current = first
+    while current <= last:
+        out.append(current)
+        current = add_months(current, 1)
+    return tuple(out)

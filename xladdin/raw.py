@@ -1,0 +1,398 @@
+"""Reading raw data into the validated model: one long frame of monthly values.
+
+Input is the canonical layout (one row per month, flow, product, partner, province) from a
+CSV file or from the ``原始数据`` sheet of a workbook, with English or Chinese headers. Customs
+downloads (GB18030, quoted "1,234,567" numbers, ``?`` for missing, no flow column) are read
+by the same code. Everything is vectorised; codes and periods stay text throughout.
+
+The model (``RAW_COLUMNS``): period 'YYYY-MM', flow 'export'/'import', product (HS6 or <NA>
+when not broken down), partner (3-digit code or <NA>), province (2-digit code or <NA>),
+value (USD, float), and where each row came from (source, row) for messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import Findings, XladdinError
+from .periods import parse_period
+from .reference import Reference, load_reference, normalize_name
+
+RAW_SHEET = "原始数据"
+RAW_COLUMNS = ("period", "flow", "product", "partner", "province", "value", "source", "row")
+
+#: Canonical column -> accepted headers (compared lower-case, spaces removed).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "period": ("period", "数据年月", "dateofdata", "年月", "month"),
+    "flow": ("flow", "进出口", "tradeflow", "进出口类型"),
+    "hs_code": ("hs_code", "hscode", "商品编码", "commoditycode", "hs"),
+    "hs_name": ("商品名称", "commodity", "hs_name"),
+    "partner_code": ("partner_code", "贸易伙伴编码", "tradingpartnercode", "partnercode"),
+    "partner_name": ("partner_name", "贸易伙伴名称", "tradingpartner", "partner"),
+    "province_code": (
+        "province_code", "注册地编码", "locationsofimportersandexporterscode", "provincecode",
+    ),
+    "province_name": (
+        "province_name", "注册地名称", "locationsofimportersandexporters", "province",
+    ),
+    "value_usd": ("value_usd", "美元", "usdollar", "usd", "value"),
+    "value_rmb": ("人民币", "rmb", "value_rmb"),
+}
+#: The canonical headers written by xladdin (template, import): English key -> Chinese.
+CANONICAL_HEADERS = {
+    "period": "数据年月", "flow": "进出口", "hs_code": "商品编码", "partner_code": "贸易伙伴编码",
+    "partner_name": "贸易伙伴名称", "province_code": "注册地编码", "province_name": "注册地名称",
+    "value_usd": "美元",
+}
+_ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+_FLOWS = {"出口": "export", "export": "export", "exports": "export",
+          "进口": "import", "import": "import", "imports": "import"}
+_MISSING = {"", "?", "？", "nan", "none", "<na>", "-"}
+
+
+@dataclass
+class RawData:
+    """Validated raw rows plus what was noticed while reading them."""
+
+    frame: pd.DataFrame
+    findings: Findings = field(default_factory=Findings)
+    partner_labels: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def concat(parts: list[RawData]) -> RawData:
+        frames = [p.frame for p in parts if len(p.frame)]
+        frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+        findings = Findings()
+        labels: dict[str, str] = {}
+        for part in parts:
+            findings.extend(part.findings)
+            labels.update(part.partner_labels)
+        return RawData(frame, findings, labels)
+
+
+def empty_frame() -> pd.DataFrame:
+    columns = {c: pd.Series(dtype="str") for c in RAW_COLUMNS}
+    columns["value"] = pd.Series(dtype="float64")
+    columns["row"] = pd.Series(dtype="int64")
+    return pd.DataFrame(columns)
+
+
+def _header_key(name: object) -> str | None:
+    text = re.sub(r"[\s_（）()]", "", str(name)).lower()
+    text = text.replace("supplimentary", "supplementary")
+    for alias, key in _ALIASES.items():
+        if re.sub(r"[\s_（）()]", "", alias) == text:
+            return key
+    return None
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """Cell values as stripped text; whole numbers lose their '.0' (Excel reads 110 as 110.0)."""
+    if column.dtype.kind in "iuf":
+        numbers = column.astype("float64")
+        whole = numbers.notna() & (numbers == np.floor(numbers))
+        text = numbers.astype("str")
+        text[whole] = numbers[whole].astype("int64").astype("str")
+        text[numbers.isna()] = ""
+        return text
+    numbers = pd.to_numeric(column.where(column.map(type).isin((int, float))), errors="coerce") \
+        if column.dtype == object else pd.Series(np.nan, index=column.index)
+    text = column.astype("str").str.strip()
+    whole = numbers.notna() & (numbers == np.floor(numbers))
+    text[whole] = numbers[whole].astype("int64").astype("str")
+    text[column.isna()] = ""
+    return text
+
+
+def _blank(text: pd.Series) -> pd.Series:
+    return text.str.lower().isin(_MISSING)
+
+
+def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -> XladdinError:
+    count = len(rows)
+    first = rows.iloc[0]
+    more = f" (and {count - 1} more rows)" if count > 1 else ""
+    return XladdinError(f"{source} row {first}, column {column}: {what}{more}; {fix}")
+
+
+def _periods(text: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
+    """'YYYY-MM' from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an Excel serial."""
+    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
+    as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
+    text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
+    parts = text.str.extract(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})(?:\D.*)?$")
+    month = pd.to_numeric(parts[1], errors="coerce")
+    year = pd.to_numeric(parts[0], errors="coerce")
+    ok = month.between(1, 12) & year.between(1900, 2200)
+    if not ok.all():
+        bad = ~ok
+        raise _row_error(source, rows[bad], header, f"'{text[bad].iloc[0]}' is not a month",
+                         "write months as YYYYMM or YYYY-MM, e.g. 202507")
+    return parts[0] + "-" + parts[1].str.zfill(2)
+
+
+def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
+    if column.dtype.kind in "iuf":
+        values = column.astype("float64")
+        bad = values.isna()
+    else:
+        text = column.astype("str").str.strip().str.replace(",", "", regex=False)
+        values = pd.to_numeric(text.where(~_blank(text)), errors="coerce")
+        numeric = column.map(type).isin((int, float)) if column.dtype == object else None
+        if numeric is not None and numeric.any():
+            values[numeric] = pd.to_numeric(column[numeric], errors="coerce")
+        bad = values.isna()
+    if bad.any():
+        shown = column[bad].iloc[0]
+        shown = "" if shown is None or (isinstance(shown, float) and np.isnan(shown)) else shown
+        what = "the value is blank" if str(shown).strip() in ("", "nan") else \
+            f"'{shown}' is not a number"
+        raise _row_error(source, rows[bad], header, what,
+                         "enter the value in US dollars or delete the row")
+    return values.astype("float64")
+
+
+def normalize(
+    table: pd.DataFrame,
+    source: str,
+    first_row: int = 2,
+    flow: str | None = None,
+    period: str | None = None,
+    reference: Reference | None = None,
+) -> RawData:
+    """Validate one table of raw rows (as read, headers in row 0) into the model.
+
+    ``first_row`` is the file row number of the table's first data row, for messages.
+    ``flow`` and ``period`` apply when the table has no such column (customs downloads).
+    """
+    ref = reference or load_reference()
+    findings = Findings()
+    keys: dict[str, str] = {}
+    for name in table.columns:
+        key = _header_key(name)
+        if key and key not in keys:
+            keys[key] = name
+    unnamed = [c for c in table.columns if _header_key(c) is None and str(c).strip()
+               and not str(c).startswith("Unnamed")]
+    if "value_usd" not in keys:
+        if "value_rmb" in keys:
+            raise XladdinError(f"{source}: the values are in RMB (人民币); xladdin accepts only "
+                               "US dollar downloads: query the platform again with 美元 as currency")
+        raise XladdinError(f"{source}: no value column (美元 / value_usd) among the headers "
+                           f"{', '.join(map(str, table.columns[:12]))}; add it or fix the header")
+    dims = ("hs_code", "partner_code", "partner_name", "province_code", "province_name")
+    if not any(k in keys for k in dims) and not unnamed and len(table.columns) <= 1:
+        raise XladdinError(f"{source}: only a value column was found; add 商品编码, 贸易伙伴 or "
+                           "注册地 columns (or leave them blank for totals)")
+    n = len(table)
+    rows = pd.Series(np.arange(first_row, first_row + n), index=table.index, dtype="int64")
+    texts = {k: _as_text(table[c]) for k, c in keys.items() if k not in ("value_usd",)}
+    blank_row = pd.Series(True, index=table.index)
+    for name in table.columns:
+        col = table[name]
+        blank_row &= col.isna() | col.astype("str").str.strip().isin(("", "nan", "None"))
+    keep = ~blank_row
+    table, rows = table[keep], rows[keep]
+    texts = {k: t[keep] for k, t in texts.items()}
+    if table.empty:
+        raise XladdinError(f"{source}: there are no data rows under the header; paste or import "
+                           "the customs rows first")
+
+    out = pd.DataFrame(index=table.index)
+    if "period" in keys:
+        out["period"] = _periods(texts["period"], source, rows, str(keys["period"]))
+    elif period:
+        out["period"] = parse_period(period)
+    else:
+        raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --period "
+                           "or download with 'split by month' on")
+    if "flow" in keys:
+        flows = texts["flow"].str.lower().map(_FLOWS)
+        bad = flows.isna()
+        if bad.any():
+            raise _row_error(source, rows[bad], str(keys["flow"]),
+                             f"'{texts['flow'][bad].iloc[0]}' is not a flow",
+                             "write 出口 or 进口 (export / import)")
+        out["flow"] = flows.astype("str")
+    elif flow:
+        out["flow"] = _FLOWS.get(flow.lower(), flow)
+    else:
+        raise XladdinError(f"{source}: the file does not say whether it holds exports or imports; "
+                           "put 出口 or 进口 in the file name or pass --flow export|import")
+
+    # Products: HS 8542 rolls up to HS6; blank or the chapter code itself = not broken down.
+    hs = texts.get("hs_code", pd.Series("", index=table.index)).str.replace(r"[.\s]", "", regex=True)
+    hs_blank = _blank(hs) | (hs == "8542")
+    other_chapter = ~hs_blank & ~hs.str.startswith("8542")
+    bad_hs = ~hs_blank & ~other_chapter & ~hs.str.fullmatch(r"8542\d{2}(\d{2})?")
+    if bad_hs.any():
+        raise _row_error(source, rows[bad_hs], str(keys.get("hs_code")),
+                         f"'{hs[bad_hs].iloc[0]}' is not a 6- or 8-digit HS code",
+                         "use codes such as 854231 or 85423190")
+    out["product"] = hs.str[:6].where(~hs_blank)
+    unknown_product = out["product"].notna() & ~other_chapter & \
+        ~out["product"].isin(ref.product_names.keys())
+
+    partner, unknown_partner, partner_labels, unmatched_partner = _partners(texts, ref)
+    out["partner"] = partner
+    province, unmatched_province = _provinces(texts, ref)
+    out["province"] = province
+    out["value"] = _values(table[keys["value_usd"]], source, rows, str(keys["value_usd"]))
+    out["source"] = source
+    out["row"] = rows
+
+    if other_chapter.any():
+        findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
+                     f"(first: {hs[other_chapter].iloc[0]}) were left out", _where(source, rows[other_chapter]),
+                     "only HS 8542 is reported")
+    for mask, what, fix in (
+        (unknown_product, "HS codes not in the report's five HS6 products", "check the code list"),
+        (unmatched_partner, "partner names not in the customs partner list",
+         "write the partner code or the name as customs writes it"),
+        (unmatched_province, "province codes or names not in the province list",
+         "write the 2-digit 注册地 code or the province name"),
+    ):
+        if mask.any():
+            findings.add("warning", f"{int(mask.sum())} rows with {what} cannot be used",
+                         _where(source, rows[mask]), fix)
+    if unknown_partner.any():
+        codes = sorted(out.loc[unknown_partner, "partner"].unique())
+        findings.add("warning", f"partner codes not in the reference list: {', '.join(codes[:5])}",
+                     _where(source, rows[unknown_partner]), "their names are taken from the data")
+    usable = ~(other_chapter | unknown_product | unmatched_partner | unmatched_province)
+    frame = out[usable].reset_index(drop=True)
+    for col in ("product", "partner", "province"):
+        frame[col] = frame[col].astype("str").where(frame[col].notna())
+    return RawData(frame[list(RAW_COLUMNS)], findings, partner_labels)
+
+
+def _where(source: str, rows: pd.Series) -> str:
+    listed = ", ".join(str(r) for r in rows.iloc[:3])
+    return f"{source} rows {listed}{' …' if len(rows) > 3 else ''}"
+
+
+def _partners(texts: dict[str, pd.Series], ref: Reference):
+    index = next(iter(texts.values())).index if texts else None
+    empty = pd.Series("", index=index, dtype="str")
+    code = texts.get("partner_code", empty)
+    name = texts.get("partner_name", empty)
+    code_blank, name_blank = _blank(code), _blank(name)
+    code = code.where(code_blank, code.str.zfill(3))
+    by_name = normalize_name(name).map(ref.partner_codes)
+    partner = code.where(~code_blank, by_name)
+    partner = partner.where(~(code_blank & name_blank))
+    unmatched = code_blank & ~name_blank & by_name.isna()
+    unknown = ~code_blank & ~code.isin(ref.partner_names.keys())
+    labels = dict(zip(code[unknown & ~name_blank], normalize_name(name[unknown & ~name_blank])))
+    return partner, unknown, labels, unmatched
+
+
+def _provinces(texts: dict[str, pd.Series], ref: Reference):
+    index = next(iter(texts.values())).index if texts else None
+    empty = pd.Series("", index=index, dtype="str")
+    code = texts.get("province_code", empty)
+    name = texts.get("province_name", empty).str.replace(r"\s", "", regex=True)
+    code_blank, name_blank = _blank(code), _blank(name)
+    code = code.where(code_blank, code.str.zfill(2))
+    by_name = name.map(ref.province_codes)
+    province = code.where(~code_blank, by_name)
+    province = province.where(~(code_blank & name_blank))
+    unmatched = (code_blank & ~name_blank & by_name.isna()) | \
+        (~code_blank & ~code.isin(ref.province_short.keys()))
+    return province.where(~unmatched), unmatched
+
+
+# --- files -------------------------------------------------------------------------------
+
+_FLOW_IN_NAME = (("出口", "export"), ("进口", "import"), ("export", "export"), ("import", "import"))
+
+
+def flow_from_name(path: Path) -> str | None:
+    """Customs files do not say their flow; analysts put it in the file name."""
+    name = path.name.lower()
+    found = {flow for word, flow in _FLOW_IN_NAME if word in name}
+    return found.pop() if len(found) == 1 else None
+
+
+def read_csv_table(path: Path) -> pd.DataFrame:
+    """A CSV as text cells: UTF-8 (with or without BOM) or GB18030, trailing comma tolerated."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise XladdinError(f"{path.name}: the file is empty; download or export it again")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise XladdinError(f"{path.name}: the file is neither UTF-8 nor GB18030 text; "
+                           "save it as CSV (UTF-8) or use the customs download as it came")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, skipinitialspace=True)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
+                           "check the separators and quotes") from None
+    frame = frame.loc[:, [not (str(c).startswith("Unnamed") and frame[c].eq("").all())
+                          for c in frame.columns]]
+    return frame
+
+
+def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, int]:
+    """The raw sheet of a workbook, fast (calamine, not openpyxl's cell-by-cell reader).
+
+    Returns the table (headers from the first row that names a value column) and the sheet
+    row number of its first data row.
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for broken or encrypted files
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text or "cfb" in text or "ole" in text:
+            raise XladdinError(f"{path.name}: the workbook is password-protected or encrypted; "
+                               "save an unprotected copy and use that") from None
+        raise XladdinError(f"{path.name}: not a readable xlsx workbook ({exc}); "
+                           "open and save it again in Excel") from None
+    if sheet not in book.sheet_names:
+        raise XladdinError(f"{path.name}: no sheet named '{sheet}' (sheets: "
+                           f"{', '.join(book.sheet_names)}); put the raw rows in a sheet '{sheet}'")
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    for i, row in enumerate(rows[:20]):
+        if any(_header_key(c) in ("value_usd", "value_rmb") for c in row):
+            header = [str(c).strip() if c not in (None, "") else f"Unnamed{j}"
+                      for j, c in enumerate(row)]
+            frame = pd.DataFrame(rows[i + 1:], columns=header, dtype=object)
+            return frame, i + 2
+    raise XladdinError(f"{path.name}, sheet {sheet}: no header row with a 美元 (value_usd) column "
+                       "in the first 20 rows; the raw table needs the canonical headers")
+
+
+def read_raw(
+    paths: list[Path | str],
+    flow: str | None = None,
+    period: str | None = None,
+) -> RawData:
+    """Read and validate raw files (CSV or xlsx) into one model."""
+    parts = []
+    for item in paths:
+        path = Path(item)
+        if not path.exists():
+            raise XladdinError(f"{path}: no such file; check the path")
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            table, first = read_xlsx_table(path)
+            source = f"{path.name}, sheet {RAW_SHEET}"
+        else:
+            table, first, source = read_csv_table(path), 2, path.name
+        parts.append(normalize(table, source, first, flow=flow or flow_from_name(path),
+                               period=period))
+    return RawData.concat(parts)
