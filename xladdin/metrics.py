@@ -88,8 +88,9 @@ class Engine:
         return self._memo[key]
 
     def _purpose(self, period: str, span: str, prior: bool) -> str:
-        label = f"{'the prior year of ' if prior else ''}{period} {'month' if span == 'month' else 'year to date'}"
-        return label
+        """What a sum is for, said in error messages about missing months."""
+        what = f"{period} {'month' if span == 'month' else 'year to date'}"
+        return f"the prior year of {what}" if prior else what
 
     def total(self, flow: str, period: str, span: str, with_prior: bool = True) -> Figure:
         def compute() -> Figure:
@@ -102,50 +103,59 @@ class Engine:
             return Figure(value, prior, value)
         return self._cached(("total", flow, period, span, with_prior), compute)
 
-    def breakdown(self, flow: str, dim: str, period: str, span: str) -> pd.DataFrame:
-        """Every key of a dimension: value, prior, yoy (%), share (%) — USD, unsorted."""
+    def breakdown(self, flow: str, dim: str, period: str, span: str,
+                  with_prior: bool = True) -> pd.DataFrame:
+        """Every key of a dimension: value, prior, yoy (%), share (%) — USD, unsorted.
+
+        Without the prior year, prior and yoy are NaN and the prior months need not exist.
+        """
         def compute() -> pd.DataFrame:
             months = span_months(period, span)
             current = self.model.values(flow, dim, months, self._purpose(period, span, False))
             prior = self.model.values(flow, dim, span_months(shift_years(period, -1), span),
-                                      self._purpose(period, span, True))
-            total = self.total(flow, period, span).value
+                                      self._purpose(period, span, True)) \
+                if with_prior else pd.Series(dtype="float64")
+            total = self.total(flow, period, span, with_prior=False).value
             frame = pd.DataFrame({"value": current})
             frame["prior"] = prior.reindex(frame.index)
             frame["yoy"] = growth_series(frame["value"], frame["prior"])
             frame["share"] = frame["value"] / total * 100.0 if total else float("nan")
             frame.index.name = "key"
             return frame
-        return self._cached(("breakdown", flow, dim, period, span), compute)
+        return self._cached(("breakdown", flow, dim, period, span, with_prior), compute)
 
     def figure(self, flow: str, period: str, span: str, dim: str | None = None,
-               key: str | None = None) -> Figure:
+               key: str | None = None, with_prior: bool = True) -> Figure:
         """One value: the flow total, one key of a dimension, or a region ('ASEAN', 'EU')."""
-        total = self.total(flow, period, span)
+        total = self.total(flow, period, span, with_prior)
         if dim is None:
             return total
         if dim == "region":
-            return self._cached(("region", flow, key, period, span),
-                                lambda: self._region(flow, key, period, span, total.value))
-        frame = self.breakdown(flow, dim, period, span)
+            return self._cached(("region", flow, key, period, span, with_prior),
+                                lambda: self._region(flow, key, period, span, total.value, with_prior))
+        frame = self.breakdown(flow, dim, period, span, with_prior)
         if key in frame.index:
             row = frame.loc[key]
             prior = None if pd.isna(row["prior"]) else float(row["prior"])
             return Figure(float(row["value"]), prior, total.value)
-        prior_frame = self.model.values(flow, dim, span_months(shift_years(period, -1), span))
-        prior = float(prior_frame[key]) if key in prior_frame.index else None
+        prior = None
+        if with_prior:
+            prior_frame = self.model.values(flow, dim, span_months(shift_years(period, -1), span))
+            prior = float(prior_frame[key]) if key in prior_frame.index else None
         return Figure(0.0, prior, total.value)
 
-    def _region(self, flow: str, region: str, period: str, span: str, total: float) -> Figure:
+    def _region(self, flow: str, region: str, period: str, span: str, total: float,
+                with_prior: bool = True) -> Figure:
         """A region's sum over its members as of the report period, now and a year before.
 
         The same member list is used for both years, so growth compares like with like.
         """
         members = list(self.reference.members(region, period))
-        sums = []
-        for months in (span_months(period, span), span_months(shift_years(period, -1), span)):
+        sums: list[float | None] = [None, None]
+        spans = [span_months(period, span), span_months(shift_years(period, -1), span)]
+        for i, months in enumerate(spans[: 2 if with_prior else 1]):
             values = self.model.values(flow, "partner", months, f"{region} {period}")
-            sums.append(float(values.reindex(members).fillna(0.0).sum()))
+            sums[i] = float(values.reindex(members).fillna(0.0).sum())
         return Figure(sums[0], sums[1], total)
 
     def ranking(self, flow: str, dim: str, period: str, span: str, n: int | None = None) -> pd.DataFrame:

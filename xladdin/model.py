@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from .errors import Findings, MissingMonthsError
@@ -45,23 +46,32 @@ class Model:
         self.sums = self._build(self.raw.frame)
 
     def _build(self, frame: pd.DataFrame) -> dict[str, pd.Series]:
-        grain = sum((frame[d].notna().astype("int64") * bit for d, bit in _BIT.items()),
-                    start=pd.Series(0, index=frame.index, dtype="int64"))
-        frame = frame.assign(grain=grain)
-        present = frame.groupby(["flow", "period", "grain"]).size().reset_index()[
-            ["flow", "period", "grain"]]
-        rank = {g: i for i, g in enumerate(_PREFERENCE)}
-        present["rank"] = present["grain"].map(rank)
+        grain = np.zeros(len(frame), dtype=np.int64)
+        for dim, bit in _BIT.items():
+            grain |= frame[dim].notna().to_numpy() * bit
+        flow_code, flows = pd.factorize(frame["flow"])
+        period_code, periods = pd.factorize(frame["period"])
+        group, cells = pd.factorize(flow_code.astype(np.int64) * len(periods) + period_code)
+        groups = pd.MultiIndex.from_arrays([np.asarray(flows)[cells // len(periods)],
+                                            np.asarray(periods)[cells % len(periods)]])
+        # grains present per (flow, period): a small boolean table groups × 8
+        present = np.zeros((len(groups), 8), dtype=bool)
+        present[group, grain] = True
+        keys, key_labels = {}, {}
+        for dim in DIMENSIONS:
+            keys[dim], key_labels[dim] = pd.factorize(frame[dim])
         sums: dict[str, pd.Series] = {}
-        used = pd.Series(False, index=frame.index)
+        used = np.zeros(len(frame), dtype=bool)
         for dim in ("total", *DIMENSIONS):
-            eligible = present if dim == "total" else present[(present["grain"] & _BIT[dim]) > 0]
-            best = eligible.sort_values("rank").drop_duplicates(["flow", "period"])
-            chosen = frame.reset_index().merge(best[["flow", "period", "grain"]],
-                                               on=["flow", "period", "grain"])
-            used[chosen["index"]] = True
-            key = pd.Series("total", index=chosen.index) if dim == "total" else chosen[dim]
-            sums[dim] = chosen.assign(key=key).groupby(["flow", "period", "key"])["value"].sum()
+            order = [g for g in _PREFERENCE if dim == "total" or g & _BIT[dim]]
+            chosen = np.full(len(groups), -1, dtype=np.int64)
+            for g in reversed(order):  # the coarsest present grain wins
+                chosen[present[:, g]] = g
+            mask = grain == chosen[group]
+            used |= mask
+            key = np.zeros(int(mask.sum()), dtype=np.int64) if dim == "total" else keys[dim][mask]
+            labels = ["total"] if dim == "total" else key_labels[dim]
+            sums[dim] = _sum_by(group[mask], key, frame["value"].to_numpy()[mask], groups, labels)
         unused = int((~used).sum())
         if unused:
             self.findings.add("info", f"{unused} rows are finer than extracts present for the "
@@ -110,3 +120,18 @@ class Model:
         if dim == "partner" and key in self.raw.partner_labels:
             return self.raw.partner_labels[key]
         return reference.label(dim, key)
+
+
+def _sum_by(group: np.ndarray, key: np.ndarray, values: np.ndarray, groups: pd.MultiIndex,
+            labels) -> pd.Series:
+    """Sum values by (flow, period) group and key code, as a Series on (flow, period, key)."""
+    width = max(len(labels), 1)
+    flat, cells = pd.factorize(group.astype(np.int64) * width + key)
+    totals = np.bincount(flat, weights=values, minlength=len(cells))
+    order = np.argsort(cells, kind="stable")
+    cells, totals = cells[order], totals[order]
+    g, k = cells // width, cells % width
+    index = pd.MultiIndex.from_arrays(
+        [groups.get_level_values(0)[g], groups.get_level_values(1)[g],
+         pd.Index(np.asarray(labels, dtype=object)[k], dtype="str")], names=["flow", "period", "key"])
+    return pd.Series(totals, index=index, name="value").sort_index()

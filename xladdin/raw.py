@@ -93,22 +93,67 @@ def _header_key(name: object) -> str | None:
     return None
 
 
-def _as_text(column: pd.Series) -> pd.Series:
+@dataclass
+class Coded:
+    """A column as codes into its distinct values, so text work runs once per distinct value.
+
+    Raw tables repeat a few hundred codes, names and months over up to millions of rows.
+    """
+
+    codes: np.ndarray
+    distinct: pd.DataFrame
+    index: pd.Index
+
+    @classmethod
+    def of(cls, column: pd.Series) -> Coded:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        return cls(codes, pd.DataFrame({"text": _cell_text(pd.Series(uniques, dtype=object))}),
+                   column.index)
+
+    @classmethod
+    def pair(cls, a: Coded, b: Coded) -> Coded:
+        """Distinct combinations of two columns (partner code and name, say)."""
+        key = a.codes.astype(np.int64) * (len(b.distinct) + 1) + b.codes
+        codes, uniques = pd.factorize(key)
+        distinct = pd.DataFrame({
+            "a": a.distinct["text"].to_numpy()[uniques // (len(b.distinct) + 1)],
+            "b": b.distinct["text"].to_numpy()[uniques % (len(b.distinct) + 1)]}, dtype="str")
+        return cls(codes, distinct, a.index)
+
+    @property
+    def text(self) -> pd.Series:
+        return self.expand(self.distinct["text"])
+
+    def map(self, func) -> Coded:
+        """A new coded column from a function of the distinct values."""
+        result = func(self.distinct["text"] if "text" in self.distinct else self.distinct)
+        frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame({"text": result})
+        return Coded(self.codes, frame.reset_index(drop=True), self.index)
+
+    def expand(self, values: pd.Series | None = None) -> pd.Series:
+        values = self.distinct["text"] if values is None else values
+        out = values.take(self.codes)
+        out.index = self.index
+        return out
+
+    def field(self, name: str) -> pd.Series:
+        return self.expand(self.distinct[name])
+
+    def subset(self, mask: pd.Series) -> Coded:
+        keep = mask.to_numpy()
+        return Coded(self.codes[keep], self.distinct, self.index[keep])
+
+
+def _cell_text(values: pd.Series) -> pd.Series:
     """Cell values as stripped text; whole numbers lose their '.0' (Excel reads 110 as 110.0)."""
-    if column.dtype.kind in "iuf":
-        numbers = column.astype("float64")
-        whole = numbers.notna() & (numbers == np.floor(numbers))
-        text = numbers.astype("str")
-        text[whole] = numbers[whole].astype("int64").astype("str")
-        text[numbers.isna()] = ""
-        return text
-    numbers = pd.to_numeric(column.where(column.map(type).isin((int, float))), errors="coerce") \
-        if column.dtype == object else pd.Series(np.nan, index=column.index)
-    text = column.astype("str").str.strip()
+    kinds = values.map(type)
+    numeric = kinds.isin((int, float, np.int64, np.float64))
+    numbers = pd.to_numeric(values.where(numeric), errors="coerce")
+    text = values.astype("str").str.strip()
     whole = numbers.notna() & (numbers == np.floor(numbers))
     text[whole] = numbers[whole].astype("int64").astype("str")
-    text[column.isna()] = ""
-    return text
+    text[values.isna() | (numeric & numbers.isna())] = ""
+    return text.astype("str")
 
 
 def _blank(text: pd.Series) -> pd.Series:
@@ -122,8 +167,9 @@ def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -
     return XladdinError(f"{source} row {first}, column {column}: {what}{more}; {fix}")
 
 
-def _periods(text: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
-    """'YYYY-MM' from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an Excel serial."""
+def _period_of(text: pd.Series) -> pd.Series:
+    """'YYYY-MM' (or <NA>) from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an
+    Excel date serial such as 45839."""
     serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
     as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
     text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
@@ -131,28 +177,23 @@ def _periods(text: pd.Series, source: str, rows: pd.Series, header: str) -> pd.S
     month = pd.to_numeric(parts[1], errors="coerce")
     year = pd.to_numeric(parts[0], errors="coerce")
     ok = month.between(1, 12) & year.between(1900, 2200)
-    if not ok.all():
-        bad = ~ok
-        raise _row_error(source, rows[bad], header, f"'{text[bad].iloc[0]}' is not a month",
-                         "write months as YYYYMM or YYYY-MM, e.g. 202507")
-    return parts[0] + "-" + parts[1].str.zfill(2)
+    return (parts[0] + "-" + parts[1].str.zfill(2)).where(ok)
 
 
 def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
     if column.dtype.kind in "iuf":
         values = column.astype("float64")
-        bad = values.isna()
     else:
-        text = column.astype("str").str.strip().str.replace(",", "", regex=False)
-        values = pd.to_numeric(text.where(~_blank(text)), errors="coerce")
-        numeric = column.map(type).isin((int, float)) if column.dtype == object else None
-        if numeric is not None and numeric.any():
-            values[numeric] = pd.to_numeric(column[numeric], errors="coerce")
-        bad = values.isna()
+        # Fast C parse first; only cells it cannot read ("1,234", " 5 ", "?") are cleaned.
+        values = pd.to_numeric(column, errors="coerce").astype("float64")
+        retry = values.isna()
+        if retry.any():
+            text = column[retry].astype("str").str.strip().str.replace(",", "", regex=False)
+            values[retry] = pd.to_numeric(text.where(~_blank(text)), errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.fillna(0.0))
     if bad.any():
-        shown = column[bad].iloc[0]
-        shown = "" if shown is None or (isinstance(shown, float) and np.isnan(shown)) else shown
-        what = "the value is blank" if str(shown).strip() in ("", "nan") else \
+        shown = str(column[bad].iloc[0]).strip()
+        what = "the value is blank" if shown.lower() in ("", "nan", "none", "?") else \
             f"'{shown}' is not a number"
         raise _row_error(source, rows[bad], header, what,
                          "enter the value in US dollars or delete the row")
@@ -179,46 +220,47 @@ def normalize(
         key = _header_key(name)
         if key and key not in keys:
             keys[key] = name
-    unnamed = [c for c in table.columns if _header_key(c) is None and str(c).strip()
-               and not str(c).startswith("Unnamed")]
     if "value_usd" not in keys:
         if "value_rmb" in keys:
             raise XladdinError(f"{source}: the values are in RMB (人民币); xladdin accepts only "
                                "US dollar downloads: query the platform again with 美元 as currency")
+        shown = ", ".join(map(str, table.columns[:12])) or "(none)"
         raise XladdinError(f"{source}: no value column (美元 / value_usd) among the headers "
-                           f"{', '.join(map(str, table.columns[:12]))}; add it or fix the header")
-    dims = ("hs_code", "partner_code", "partner_name", "province_code", "province_name")
-    if not any(k in keys for k in dims) and not unnamed and len(table.columns) <= 1:
-        raise XladdinError(f"{source}: only a value column was found; add 商品编码, 贸易伙伴 or "
-                           "注册地 columns (or leave them blank for totals)")
-    n = len(table)
-    rows = pd.Series(np.arange(first_row, first_row + n), index=table.index, dtype="int64")
-    texts = {k: _as_text(table[c]) for k, c in keys.items() if k not in ("value_usd",)}
-    blank_row = pd.Series(True, index=table.index)
-    for name in table.columns:
-        col = table[name]
-        blank_row &= col.isna() | col.astype("str").str.strip().isin(("", "nan", "None"))
-    keep = ~blank_row
-    table, rows = table[keep], rows[keep]
-    texts = {k: t[keep] for k, t in texts.items()}
+                           f"{shown}; add it or fix the header")
+    rows = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index, dtype="int64")
+    coded = {k: Coded.of(table[c]) for k, c in keys.items() if k != "value_usd"}
+    filled = [~c.expand(_blank(c.distinct["text"])) for c in coded.values()]
+    value_cell = table[keys["value_usd"]]
+    filled.append(value_cell.notna() & ~value_cell.astype("str").str.strip().isin(("", "nan"))
+                  if value_cell.dtype == object else value_cell.notna())
+    keep = pd.concat(filled, axis=1).any(axis=1)
+    if not keep.all():
+        table, rows = table[keep], rows[keep]
+        coded = {k: c.subset(keep) for k, c in coded.items()}
     if table.empty:
         raise XladdinError(f"{source}: there are no data rows under the header; paste or import "
                            "the customs rows first")
 
     out = pd.DataFrame(index=table.index)
     if "period" in keys:
-        out["period"] = _periods(texts["period"], source, rows, str(keys["period"]))
+        periods = coded["period"].expand(_period_of(coded["period"].distinct["text"]))
+        bad = periods.isna()
+        if bad.any():
+            raise _row_error(source, rows[bad], str(keys["period"]),
+                             f"'{coded['period'].text[bad].iloc[0]}' is not a month",
+                             "write months as YYYYMM or YYYY-MM, e.g. 202507")
+        out["period"] = periods.astype("str")
     elif period:
         out["period"] = parse_period(period)
     else:
-        raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --period "
+        raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
     if "flow" in keys:
-        flows = texts["flow"].str.lower().map(_FLOWS)
+        flows = coded["flow"].expand(coded["flow"].distinct["text"].str.lower().map(_FLOWS))
         bad = flows.isna()
         if bad.any():
             raise _row_error(source, rows[bad], str(keys["flow"]),
-                             f"'{texts['flow'][bad].iloc[0]}' is not a flow",
+                             f"'{coded['flow'].text[bad].iloc[0]}' is not a flow",
                              "write 出口 or 进口 (export / import)")
         out["flow"] = flows.astype("str")
     elif flow:
@@ -227,31 +269,34 @@ def normalize(
         raise XladdinError(f"{source}: the file does not say whether it holds exports or imports; "
                            "put 出口 or 进口 in the file name or pass --flow export|import")
 
-    # Products: HS 8542 rolls up to HS6; blank or the chapter code itself = not broken down.
-    hs = texts.get("hs_code", pd.Series("", index=table.index)).str.replace(r"[.\s]", "", regex=True)
-    hs_blank = _blank(hs) | (hs == "8542")
-    other_chapter = ~hs_blank & ~hs.str.startswith("8542")
-    bad_hs = ~hs_blank & ~other_chapter & ~hs.str.fullmatch(r"8542\d{2}(\d{2})?")
-    if bad_hs.any():
-        raise _row_error(source, rows[bad_hs], str(keys.get("hs_code")),
-                         f"'{hs[bad_hs].iloc[0]}' is not a 6- or 8-digit HS code",
+    empty = Coded.of(pd.Series("", index=table.index, dtype="str"))
+    hs = coded.get("hs_code", empty).map(lambda u: _product_of(u, ref))
+    if hs.distinct["bad"].any():
+        bad = hs.field("bad").astype(bool)
+        raise _row_error(source, rows[bad], str(keys.get("hs_code")),
+                         f"'{coded['hs_code'].text[bad].iloc[0]}' is not a 6- or 8-digit HS code",
                          "use codes such as 854231 or 85423190")
-    out["product"] = hs.str[:6].where(~hs_blank)
-    unknown_product = out["product"].notna() & ~other_chapter & \
-        ~out["product"].isin(ref.product_names.keys())
+    other_chapter = hs.field("other").astype(bool)
+    unknown_product = hs.field("unknown").astype(bool)
+    out["product"] = hs.field("product")
 
-    partner, unknown_partner, partner_labels, unmatched_partner = _partners(texts, ref)
-    out["partner"] = partner
-    province, unmatched_province = _provinces(texts, ref)
-    out["province"] = province
+    partners = Coded.pair(coded.get("partner_code", empty), coded.get("partner_name", empty)) \
+        .map(lambda u: _partner_of(u, ref))
+    out["partner"] = partners.field("partner")
+    unmatched_partner = partners.field("unmatched").astype(bool)
+    unknown_partner = partners.field("unknown").astype(bool)
+    provinces = Coded.pair(coded.get("province_code", empty), coded.get("province_name", empty)) \
+        .map(lambda u: _province_of(u, ref))
+    out["province"] = provinces.field("province")
+    unmatched_province = provinces.field("unmatched").astype(bool)
     out["value"] = _values(table[keys["value_usd"]], source, rows, str(keys["value_usd"]))
     out["source"] = source
     out["row"] = rows
 
     if other_chapter.any():
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
-                     f"(first: {hs[other_chapter].iloc[0]}) were left out", _where(source, rows[other_chapter]),
-                     "only HS 8542 is reported")
+                     f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
+                     _where(source, rows[other_chapter]), "only HS 8542 is reported")
     for mask, what, fix in (
         (unknown_product, "HS codes not in the report's five HS6 products", "check the code list"),
         (unmatched_partner, "partner names not in the customs partner list",
@@ -262,15 +307,18 @@ def normalize(
         if mask.any():
             findings.add("warning", f"{int(mask.sum())} rows with {what} cannot be used",
                          _where(source, rows[mask]), fix)
+    labels: dict[str, str] = {}
     if unknown_partner.any():
-        codes = sorted(out.loc[unknown_partner, "partner"].unique())
+        unknown = partners.distinct[partners.distinct["unknown"].astype(bool)].drop_duplicates("partner")
+        labels = {c: n for c, n in zip(unknown["partner"], unknown["label"]) if n}
+        codes = sorted(unknown["partner"])
         findings.add("warning", f"partner codes not in the reference list: {', '.join(codes[:5])}",
                      _where(source, rows[unknown_partner]), "their names are taken from the data")
     usable = ~(other_chapter | unknown_product | unmatched_partner | unmatched_province)
     frame = out[usable].reset_index(drop=True)
     for col in ("product", "partner", "province"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
-    return RawData(frame[list(RAW_COLUMNS)], findings, partner_labels)
+    return RawData(frame[list(RAW_COLUMNS)], findings, labels)
 
 
 def _where(source: str, rows: pd.Series) -> str:
@@ -278,35 +326,40 @@ def _where(source: str, rows: pd.Series) -> str:
     return f"{source} rows {listed}{' …' if len(rows) > 3 else ''}"
 
 
-def _partners(texts: dict[str, pd.Series], ref: Reference):
-    index = next(iter(texts.values())).index if texts else None
-    empty = pd.Series("", index=index, dtype="str")
-    code = texts.get("partner_code", empty)
-    name = texts.get("partner_name", empty)
-    code_blank, name_blank = _blank(code), _blank(name)
+def _product_of(hs: pd.Series, ref: Reference) -> pd.DataFrame:
+    """HS 8542 rolls up to HS6; blank or the chapter code itself = not broken down."""
+    hs = hs.str.replace(r"[.\s]", "", regex=True)
+    blank = _blank(hs) | (hs == "8542")
+    other = ~blank & ~hs.str.startswith("8542")
+    bad = ~blank & ~other & ~hs.str.fullmatch(r"8542\d{2}(\d{2})?")
+    product = hs.str[:6].where(~blank & ~bad)
+    unknown = product.notna() & ~other & ~product.isin(ref.product_names.keys())
+    return pd.DataFrame({"product": product, "other": other, "bad": bad, "unknown": unknown})
+
+
+def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    code, name = pairs["a"], normalize_name(pairs["b"])
+    code_blank, name_blank = _blank(code), _blank(pairs["b"])
     code = code.where(code_blank, code.str.zfill(3))
-    by_name = normalize_name(name).map(ref.partner_codes)
-    partner = code.where(~code_blank, by_name)
-    partner = partner.where(~(code_blank & name_blank))
-    unmatched = code_blank & ~name_blank & by_name.isna()
-    unknown = ~code_blank & ~code.isin(ref.partner_names.keys())
-    labels = dict(zip(code[unknown & ~name_blank], normalize_name(name[unknown & ~name_blank])))
-    return partner, unknown, labels, unmatched
+    by_name = name.map(ref.partner_codes)
+    partner = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
+    return pd.DataFrame({
+        "partner": partner,
+        "unmatched": code_blank & ~name_blank & by_name.isna(),
+        "unknown": ~code_blank & ~code.isin(ref.partner_names.keys()),
+        "label": name.where(~name_blank, ""),
+    })
 
 
-def _provinces(texts: dict[str, pd.Series], ref: Reference):
-    index = next(iter(texts.values())).index if texts else None
-    empty = pd.Series("", index=index, dtype="str")
-    code = texts.get("province_code", empty)
-    name = texts.get("province_name", empty).str.replace(r"\s", "", regex=True)
+def _province_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    code, name = pairs["a"], pairs["b"].str.replace(r"\s", "", regex=True)
     code_blank, name_blank = _blank(code), _blank(name)
     code = code.where(code_blank, code.str.zfill(2))
     by_name = name.map(ref.province_codes)
-    province = code.where(~code_blank, by_name)
-    province = province.where(~(code_blank & name_blank))
+    province = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
     unmatched = (code_blank & ~name_blank & by_name.isna()) | \
         (~code_blank & ~code.isin(ref.province_short.keys()))
-    return province.where(~unmatched), unmatched
+    return pd.DataFrame({"province": province.where(~unmatched), "unmatched": unmatched})
 
 
 # --- files -------------------------------------------------------------------------------

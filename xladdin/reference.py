@@ -15,8 +15,11 @@ import pandas as pd
 
 #: Partner codes that are never ranked as a "partner": China itself (re-imports), unknown,
 #: international organisations, neutral-packaging origin. Codes ending in 99 (residual
-#: groups such as 亚洲其他国家（地区）) are excluded by rule.
+#: groups such as 亚洲其他国家（地区）, ``RESIDUAL_GROUP``) are excluded by rule.
 NEVER_RANKED = ("142", "701", "702", "999")
+
+#: Residual groups per continent: 199 亚洲其他国家（地区） … 699 大洋洲其他国家（地区）.
+RESIDUAL_GROUP = r"[1-6]99"
 
 REGION_NAMES = {"ASEAN": "东盟", "EU": "欧盟"}
 
@@ -80,7 +83,7 @@ class Reference:
 
     def rankable_partner(self, codes: pd.Series, never: tuple[str, ...] = NEVER_RANKED) -> pd.Series:
         """True for partner codes that may appear in a top-N list."""
-        return ~codes.isin(never) & ~codes.str.endswith("99")
+        return ~codes.isin(never) & ~codes.str.fullmatch(RESIDUAL_GROUP)
 
     def label(self, dim: str, key: str) -> str:
         """The name a report prints for a code."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from .metrics import Engine
-from .tables import (SPECS, SHARE_HEADER, YOY_HEADER, OVERVIEW_LABELS, period_words,
-                     table_notes)
+from .tables import OVERVIEW_LABELS, SHARE_HEADER, SPECS, YOY_HEADER, period_words, table_notes
 
 DASH = "—"
 

@@ -33,8 +33,9 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from xladdin.reference import NEVER_RANKED, load_reference
+from xladdin.reference import load_reference
 
 SEED = 20250824
 TOL = 0.049  # stay just inside the printed digit's rounding band (±0.05)
@@ -297,7 +298,7 @@ def build_program(seed: dict, rng: np.random.Generator) -> LinearProgram:
             cutoff = span(flow, dim, listed[-1], which)
             for key in keys[(flow, dim)]:
                 label = ref.label(dim, key)
-                if key in listed or (dim == "partner" and key in NEVER_RANKED) or key.endswith("99"):
+                if key in listed or (dim == "partner" and not ref.rankable_partner(pd.Series([key])).iloc[0]):
                     continue
                 if (flow, dim, which, label) in SEED_ERRATA:
                     above, margin = SEED_ERRATA[(flow, dim, which, label)]
@@ -380,8 +381,11 @@ def monthly(solution: dict, lp_keys: dict, rng: np.random.Generator) -> dict:
     h2 = [f"2024-{m:02d}" for m in range(8, 13)]
     out: dict = {}
     for (flow, dim), ks in lp_keys.items():
-        get = lambda k, a: solution[(flow, dim, k, a)] * 1e8  # noqa: E731
-        tot = lambda a: solution[(flow, "total", "total", a)] * 1e8  # noqa: E731
+        def get(k, a, flow=flow, dim=dim):
+            return solution[(flow, dim, k, a)] * 1e8
+
+        def tot(a, flow=flow):
+            return solution[(flow, "total", "total", a)] * 1e8
         for k in ks:
             out[(flow, dim, k, "2025-07")] = get(k, "M")
             out[(flow, dim, k, "2024-07")] = get(k, "Mp")

@@ -1,0 +1,44 @@
+"""Shared helpers: build engines from hand-made rows, the demo engine, seed figures."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+from xladdin.engine import demo, from_raw
+from xladdin.metrics import Settings
+from xladdin.raw import normalize
+
+COLUMNS = ["period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
+           "province_name", "value_usd"]
+
+
+def rows_frame(rows: list[dict]) -> pd.DataFrame:
+    """Raw rows as text cells, the way a CSV is read (missing keys are blank)."""
+    return pd.DataFrame([{c: str(r.get(c, "")) for c in COLUMNS} for r in rows], dtype="str")
+
+
+def engine_of(rows: list[dict] | pd.DataFrame, settings: Settings | None = None):
+    frame = rows if isinstance(rows, pd.DataFrame) else rows_frame(rows)
+    return from_raw(normalize(frame, "test.csv"), settings)
+
+
+@pytest.fixture(scope="session")
+def demo_engine():
+    return demo()
+
+
+@pytest.fixture(scope="session")
+def seed() -> dict:
+    with resources.files("xladdin.sample").joinpath("seed_figures.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="session")
+def demo_result(demo_engine):
+    from xladdin.tables import compute_tables
+
+    return compute_tables(demo_engine, "2025-07")
