@@ -51,12 +51,52 @@ def cmd_tables(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(outcome) -> int:
+    _warn(outcome.findings)
+    for path in outcome.written:
+        print(f"wrote {path} ({outcome.period})")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .jobs import build
+
+    if not args.raw:
+        raise XladdinError("no raw data: name raw files (CSV or xlsx)")
+    return _report(build(args.raw, args.output, args.period, _settings(args), args.include_raw,
+                         flow=args.flow, data_period=args.data_period, template=args.template))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .jobs import demo
+
+    return _report(demo(args.output, _settings(args)))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .engine import sample_path
+    from .jobs import init
+
+    raw = args.raw or ([sample_path()] if args.demo else [])
+    if not raw:
+        raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
+    return _report(init(args.workbook, raw, args.period, _settings(args)))
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .jobs import refresh
+
+    return _report(refresh(args.workbook, args.include_raw))
+
+
 def _add_raw_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("raw", nargs="*", type=Path, metavar="RAW",
                    help="raw data: canonical CSV/xlsx or customs downloads")
     p.add_argument("--demo", action="store_true", help="use the bundled sample (Jan 2024 – Jul 2025)")
     p.add_argument("--flow", choices=("export", "import", "出口", "进口"),
                    help="flow of raw files that do not say it (customs downloads)")
+    p.add_argument("--data-period", metavar="YYYY-MM",
+                   help="month of raw files without a 数据年月 column (customs downloads)")
     p.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     p.add_argument("--top", type=int, default=10, help="length of top lists (default 10)")
@@ -71,6 +111,31 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.add_argument("--table", type=int, action="append", choices=range(1, 8), help="only this table")
     t.set_defaults(func=cmd_tables)
+
+    b = sub.add_parser("build", help="write the finished, values-only workbook from raw files")
+    _add_raw_options(b)
+    b.add_argument("--period", help="report month, YYYY-MM (default: the latest month in the data)")
+    b.add_argument("-o", "--output", type=Path, required=True, help="finished workbook (.xlsx)")
+    b.add_argument("--include-raw", action="store_true", help="keep the 原始数据 sheet in the output")
+    b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
+    b.set_defaults(func=cmd_build)
+
+    d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
+    d.add_argument("-o", "--output", type=Path, default=Path("月报-2025-07.xlsx"))
+    d.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct")
+    d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
+    d.set_defaults(func=cmd_demo)
+
+    i = sub.add_parser("init", help="start a monthly workbook (template + raw data) for Excel")
+    i.add_argument("workbook", type=Path, help="new workbook (.xlsx)")
+    _add_raw_options(i)
+    i.add_argument("--period", help="report month, YYYY-MM (default: the latest month in the data)")
+    i.set_defaults(func=cmd_init)
+
+    r = sub.add_parser("refresh", help="recompute a monthly workbook from its own 原始数据 and 设置")
+    r.add_argument("workbook", type=Path)
+    r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
+    r.set_defaults(func=cmd_refresh)
     return p
 
 

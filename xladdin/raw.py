@@ -26,7 +26,7 @@ from .periods import parse_period
 from .reference import Reference, load_reference, normalize_name
 
 RAW_SHEET = "原始数据"
-RAW_COLUMNS = ("period", "flow", "product", "partner", "province", "value", "source", "row")
+RAW_COLUMNS = ("period", "flow", "product", "partner", "province", "value", "source", "row", "hs_code")
 
 #: Canonical column -> accepted headers (compared lower-case, spaces removed).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -279,6 +279,7 @@ def normalize(
     other_chapter = hs.field("other").astype(bool)
     unknown_product = hs.field("unknown").astype(bool)
     out["product"] = hs.field("product")
+    out["hs_code"] = hs.field("code")
 
     partners = Coded.pair(coded.get("partner_code", empty), coded.get("partner_name", empty)) \
         .map(lambda u: _partner_of(u, ref))
@@ -316,7 +317,7 @@ def normalize(
                      _where(source, rows[unknown_partner]), "their names are taken from the data")
     usable = ~(other_chapter | unknown_product | unmatched_partner | unmatched_province)
     frame = out[usable].reset_index(drop=True)
-    for col in ("product", "partner", "province"):
+    for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
     return RawData(frame[list(RAW_COLUMNS)], findings, labels)
 
@@ -334,7 +335,9 @@ def _product_of(hs: pd.Series, ref: Reference) -> pd.DataFrame:
     bad = ~blank & ~other & ~hs.str.fullmatch(r"8542\d{2}(\d{2})?")
     product = hs.str[:6].where(~blank & ~bad)
     unknown = product.notna() & ~other & ~product.isin(ref.product_names.keys())
-    return pd.DataFrame({"product": product, "other": other, "bad": bad, "unknown": unknown})
+    code = hs.where(~blank & ~bad)
+    return pd.DataFrame({"product": product, "other": other, "bad": bad, "unknown": unknown,
+                         "code": code})
 
 
 def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
@@ -400,31 +403,34 @@ def read_csv_table(path: Path) -> pd.DataFrame:
 
 
 def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, int]:
-    """The raw sheet of a workbook, fast (calamine, not openpyxl's cell-by-cell reader).
+    """The raw sheet of a workbook, fast (fastexcel/calamine, not openpyxl's cell reader).
 
-    Returns the table (headers from the first row that names a value column) and the sheet
-    row number of its first data row.
+    Every cell is read as text, so codes like 0110 or 202507 never become numbers (the
+    values are parsed afterwards, as for CSV). Returns the table (headers from the first row
+    that names a value column) and the sheet row number of its first data row.
     """
-    from python_calamine import CalamineWorkbook
+    import fastexcel
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for broken or encrypted files
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # fastexcel raises its own types for broken or encrypted files
         text = str(exc).lower()
-        if "password" in text or "encrypt" in text or "cfb" in text or "ole" in text:
+        if any(word in text for word in ("password", "encrypt", "cfb", "ole")):
             raise XladdinError(f"{path.name}: the workbook is password-protected or encrypted; "
                                "save an unprotected copy and use that") from None
-        raise XladdinError(f"{path.name}: not a readable xlsx workbook ({exc}); "
-                           "open and save it again in Excel") from None
-    if sheet not in book.sheet_names:
+        raise XladdinError(f"{path.name}: not a readable xlsx workbook; open and save it again "
+                           "in Excel") from None
+    if sheet not in reader.sheet_names:
         raise XladdinError(f"{path.name}: no sheet named '{sheet}' (sheets: "
-                           f"{', '.join(book.sheet_names)}); put the raw rows in a sheet '{sheet}'")
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    for i, row in enumerate(rows[:20]):
-        if any(_header_key(c) in ("value_usd", "value_rmb") for c in row):
-            header = [str(c).strip() if c not in (None, "") else f"Unnamed{j}"
-                      for j, c in enumerate(row)]
-            frame = pd.DataFrame(rows[i + 1:], columns=header, dtype=object)
+                           f"{', '.join(reader.sheet_names)}); put the raw rows in a sheet '{sheet}'")
+    grid = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_pandas()
+    for i in range(min(20, len(grid))):
+        keys = [_header_key(h) for h in grid.iloc[i].fillna("")]
+        if "value_usd" in keys or "value_rmb" in keys:
+            headers = [str(h).strip() if h == h and str(h).strip() else f"Unnamed{j}"
+                       for j, h in enumerate(grid.iloc[i])]
+            frame = grid.iloc[i + 1:].reset_index(drop=True)
+            frame.columns = headers
             return frame, i + 2
     raise XladdinError(f"{path.name}, sheet {sheet}: no header row with a 美元 (value_usd) column "
                        "in the first 20 rows; the raw table needs the canonical headers")

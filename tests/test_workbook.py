@@ -1,0 +1,208 @@
+"""The finished workbook, checked as a reader sees it (LibreOffice) and as a file (zip)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+from tests.office import render_png, sheets_as_shown
+from xladdin.cli import main
+from xladdin.engine import sample_path
+from xladdin.raw import read_raw, read_xlsx_table
+from xladdin.tables import compute_tables
+
+# The titles as the published report words them (written out here, not taken from the code).
+TITLES = {
+    "1": "表1：2025年7月中国芯片产品贸易进出口概况（亿美元）",
+    "2": "表2：2025年7月中国芯片分产品出口情况（亿美元）",
+    "3": "表3：2025年7月中国芯片分产品进口情况（亿美元）",
+    "4": "表4：2025年7月中国主要芯片产品贸易出口目的地（亿美元）",
+    "5": "表5：2025年7月中国前十大芯片产品贸易进口来源地（亿美元）",
+    "6": "表6：2025年7月中国芯片产品分省出口情况（亿美元）",
+    "7": "表7：2025年7月中国芯片产品分省进口情况（亿美元）",
+}
+
+
+def shown(value) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def expected_rows(no: str, body) -> list[list[str]]:
+    """The table body as a reader should see it, from the engine's JSON."""
+    if no == "1":
+        return [[r["label"], shown(r["month"]["value"]), shown(r["month"]["yoy"]),
+                 shown(r["ytd"]["value"]), shown(r["ytd"]["yoy"])] for r in body]
+    if no in ("2", "3"):
+        return [[r["label"]] + [shown(r[s][k]) for s in ("month", "ytd") for k in ("value", "share", "yoy")]
+                for r in body]
+    rows = []
+    if "regions" in body:
+        rows.append(["重点区域", "", "", "", "", ""])
+        rows += [[r["label"], shown(r["month"]["value"]), shown(r["month"]["yoy"]),
+                  r["label"], shown(r["ytd"]["value"]), shown(r["ytd"]["yoy"])] for r in body["regions"]]
+        rows.append(["排名前10地区", "", "", "", "", ""])
+    rows += [[m["label"], shown(m["value"]), shown(m["yoy"]), y["label"], shown(y["value"]), shown(y["yoy"])]
+             for m, y in zip(body["month"], body["ytd"])]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "月报.xlsx"
+    assert main(["demo", "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def as_shown(finished, tmp_path_factory):
+    return sheets_as_shown(finished, tmp_path_factory.mktemp("csv"))
+
+
+def test_libreoffice_shows_every_number_title_and_label(as_shown, demo_result):
+    assert set(as_shown) == {"封面", "表1", "表2", "表3", "表4", "表5", "表6", "表7"}
+    for no, title in TITLES.items():
+        grid = as_shown[f"表{no}"]
+        assert grid[0][0] == title
+        width = len(grid[4])
+        body = expected_rows(no, demo_result["tables"][no])
+        assert [row[:width] for row in grid[4:4 + len(body)]] == body, f"table {no}"
+        assert grid[2][0 if no in "4567" else 1] == "7月当月"
+        assert "1至7月累计" in grid[2]
+    assert as_shown["表1"][3] == ["", "绝对值", "同比变化（%）", "绝对值", "同比变化（%）"]
+    assert as_shown["表2"][3][:4] == ["", "出口额", "占比（%）", "同比变化（%）"]
+    assert as_shown["表5"][3] == ["区域", "进口额", "同比变化（%）"] * 2
+    assert as_shown["表7"][3] == ["省市", "进口额", "同比变化（%）"] * 2
+    notes = [r[0] for r in as_shown["表1"][9:]]
+    assert "数据来源：中国海关总署，下文同。" in notes
+    assert any("净进口额" in n and "2024年同期" in n for n in notes)
+    assert any(r[0].startswith("注：表中省市按照进口额大小") for r in as_shown["表7"])
+    cover = [r[0] for r in as_shown["封面"] if r]
+    assert "中国芯片产品贸易月度监测报告" in cover and "（2025年1-7月）" in cover
+    assert "数据来源：中国海关总署" in cover
+    assert all(title in cover for title in TITLES.values())
+
+
+def test_renders_to_png_one_page_per_sheet(finished, tmp_path):
+    pages = render_png(finished, tmp_path)
+    assert len(pages) == 8  # cover + 7 tables, each fitting one A4 page
+    assert all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_finished_zip_has_no_formula_macro_link_or_raw_sheet(finished):
+    with zipfile.ZipFile(finished) as z:
+        names = z.namelist()
+        assert not [n for n in names if "vbaProject" in n or "externalLink" in n]
+        workbook = z.read("xl/workbook.xml").decode()
+        assert "原始数据" not in workbook and "设置" not in workbook
+        for name in names:
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                assert "<f>" not in z.read(name).decode() and "<f " not in z.read(name).decode()
+
+
+def test_formula_like_text_from_data_stays_text(tmp_path):
+    raw = tmp_path / "raw.csv"
+    extra = "".join(f'{p},出口,8542,998,=1+2,,,9000000000\n' for p in ("202407", "202507"))
+    raw.write_text(sample_path().read_text(encoding="utf-8") + extra, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(raw), "--period", "2025-07", "-o", str(out)]) == 0
+    book = load_workbook(out)
+    cell = book["表4"]["A9"]
+    assert cell.value == "=1+2" and cell.data_type == "s"
+    with zipfile.ZipFile(out) as z:
+        assert all("<f>" not in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_include_raw_keeps_the_raw_sheet(tmp_path):
+    out = tmp_path / "with-raw.xlsx"
+    assert main(["build", str(sample_path()), "-o", str(out), "--include-raw"]) == 0
+    table, _ = read_xlsx_table(out)
+    assert len(table) == len(read_raw([sample_path()]).frame)
+
+
+def test_moved_table_lands_where_its_name_points(tmp_path, demo_result):
+    template = tmp_path / "restyled.xlsx"
+    book = load_workbook(Path(__file__).parent.parent / "workbook_templates" / "chip_report_template.xlsx")
+    book.defined_names["T4_BODY"] = DefinedName("T4_BODY", attr_text="'表4'!$H$30:$M$43")
+    book.save(template)
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(sample_path()), "--template", str(template), "-o", str(out)]) == 0
+    ws = load_workbook(out)["表4"]
+    moved = [[c.value for c in row] for row in ws["H30:M43"]]
+    assert moved[1][0] == "东盟" and moved[1][1] == pytest.approx(
+        demo_result["tables"]["4"]["regions"][0]["month"]["value"])
+    assert [r[0] for r in moved[4:]] == [e["label"] for e in demo_result["tables"]["4"]["month"]]
+    assert ws["A6"].value is None  # nothing written at the old place
+
+
+@pytest.mark.parametrize("period,month,ytd", [("2025-03", "3月当月", "1至3月累计"),
+                                              ("2025-01", "1月当月", "1月累计")])
+def test_labels_follow_the_period(tmp_path, period, month, ytd):
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(sample_path()), "--period", period, "-o", str(out)]) == 0
+    book = load_workbook(out)
+    y, m = period.split("-")
+    assert book["表2"]["A1"].value == f"表2：{y}年{int(m)}月中国芯片分产品出口情况（亿美元）"
+    assert (book["表2"]["B3"].value, book["表2"]["E3"].value) == (month, ytd)
+    assert (book["表6"]["A3"].value, book["表6"]["D3"].value) == (month, ytd)
+
+
+def test_refresh_after_editing_raw_data(tmp_path):
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    book = load_workbook(work)
+    ws = book["原始数据"]
+    target = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "202507" and r[1].value == "出口"
+                  and r[2].value == "85423190")
+    target[7].value += 1_000_000_000  # +10 亿美元 of July exports
+    book.save(work)
+    before, _ = read_xlsx_table(work)
+    engine_before = compute_tables(__import__("xladdin.engine").engine.demo(), "2025-07")
+    assert main(["refresh", str(work)]) == 0
+    after, _ = read_xlsx_table(work)
+    assert before.equals(after)  # the raw data is kept exactly as it was
+    refreshed = load_workbook(work)
+    export_july = refreshed["表1"]["B6"].value
+    assert export_july == pytest.approx(engine_before["tables"]["1"][1]["month"]["value"] + 10.0)
+    shown_tables = sheets_as_shown(work, tmp_path / "csv")
+    assert shown_tables["表1"][5][1] == f"{export_july:.1f}"
+    finished = tmp_path / "月报_发布版.xlsx"
+    assert load_workbook(finished)["表1"]["B6"].value == pytest.approx(export_july)
+    assert "原始数据" not in load_workbook(finished).sheetnames
+
+
+def test_output_errors_leave_nothing_behind(tmp_path, capsys):
+    missing = tmp_path / "nope" / "out.xlsx"
+    assert main(["demo", "-o", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "does not exist" in err and not missing.parent.exists()
+    readonly = tmp_path / "ro.xlsx"
+    readonly.write_bytes(b"old")
+    readonly.chmod(0o444)
+    if not __import__("os").access(readonly, __import__("os").W_OK):  # root may write anyway
+        assert main(["demo", "-o", str(readonly)]) == 2
+        assert "read-only" in capsys.readouterr().err and readonly.read_bytes() == b"old"
+    src = tmp_path / "raw.csv"
+    shutil.copy(sample_path(), src)
+    assert main(["build", str(src), "-o", str(tmp_path / "raw.csv.xlsx")]) == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_committed_template_matches_the_generator():
+    from xladdin.template import make_template
+
+    committed = load_workbook(Path(__file__).parent.parent / "workbook_templates" / "chip_report_template.xlsx")
+    fresh = make_template()
+    assert committed.sheetnames == fresh.sheetnames
+    assert {n: str(committed.defined_names[n].attr_text) for n in committed.defined_names} == \
+        {n: str(fresh.defined_names[n].attr_text) for n in fresh.defined_names}
+    for name in fresh.sheetnames:
+        assert [[c.value for c in r] for r in committed[name].iter_rows()] == \
+            [[c.value for c in r] for r in fresh[name].iter_rows()]
+        assert re.sub(r"\s", "", str(committed[name].merged_cells)) == \
+            re.sub(r"\s", "", str(fresh[name].merged_cells))

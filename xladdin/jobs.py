@@ -1,0 +1,137 @@
+"""The main jobs, shared by the CLI and the Excel ribbon: build, init and refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from .engine import from_raw, sample_path
+from .errors import Findings, XladdinError
+from .metrics import Engine, Settings
+from .periods import parse_period
+from .raw import read_raw
+from .render import Plan
+from .template import make_template
+from .workbook import (
+    check_output,
+    fill_raw_sheet,
+    finished_name,
+    progress,
+    read_settings,
+    render,
+    save_atomic,
+    strip_to_finished,
+    write_settings,
+)
+
+
+@dataclass
+class Outcome:
+    """What a job wrote, for the front end to report."""
+
+    written: list[Path]
+    period: str
+    engine: Engine
+    plan: Plan
+
+    @property
+    def findings(self) -> Findings:
+        return self.engine.model.findings
+
+
+def _period(engine: Engine, period: str | None) -> str:
+    if period:
+        return parse_period(period)
+    latest = engine.model.latest_period()
+    if latest is None:
+        raise XladdinError("the raw data holds no usable rows; nothing to report")
+    return latest
+
+
+def open_template(template: Path | None):
+    """The bundled template (made in memory) or an analyst's restyled copy of it."""
+    if template is None:
+        return make_template()
+    try:
+        return load_workbook(template)
+    except FileNotFoundError:
+        raise XladdinError(f"{template}: no such template; check the path") from None
+    except Exception:
+        raise XladdinError(f"{template}: not a readable xlsx template; save it again in Excel") from None
+
+
+def build(raw_paths: list[Path], out: Path, period: str | None = None, settings: Settings | None = None,
+          include_raw: bool = False, flow: str | None = None, data_period: str | None = None,
+          template: Path | None = None) -> Outcome:
+    """The finished, values-only workbook from raw files. Inputs are only read."""
+    out = Path(out)
+    check_output(out, [*raw_paths, *([template] if template else [])])
+    progress("reading raw data")
+    raw = read_raw(raw_paths, flow=flow, period=data_period)
+    engine = from_raw(raw, settings)
+    period = _period(engine, period)
+    progress(f"computing tables for {period}")
+    book = open_template(template)
+    if include_raw:
+        fill_raw_sheet(book, raw)
+    plan = render(book, engine, period)
+    strip_to_finished(book, include_raw)
+    progress(f"writing {out.name}")
+    save_atomic(book, out)
+    return Outcome([out], period, engine, plan)
+
+
+def demo(out: Path, settings: Settings | None = None) -> Outcome:
+    return build([sample_path()], out, None, settings)
+
+
+def init(out: Path, raw_paths: list[Path], period: str | None = None,
+         settings: Settings | None = None) -> Outcome:
+    """A new monthly workbook (template + raw rows in 原始数据 + tables) for Excel and refresh."""
+    out = Path(out)
+    check_output(out, raw_paths)
+    if out.exists():
+        raise XladdinError(f"{out}: the file exists; init never overwrites a workbook, use "
+                           "'xladdin refresh' on it or choose another name")
+    progress("reading raw data")
+    raw = read_raw(raw_paths)
+    engine = from_raw(raw, settings)
+    period = _period(engine, period)
+    book = make_template()
+    fill_raw_sheet(book, raw)
+    write_settings(book, period, engine.settings)
+    plan = render(book, engine, period)
+    progress(f"writing {out.name}")
+    save_atomic(book, out)
+    return Outcome([out], period, engine, plan)
+
+
+def refresh(path: Path, include_raw: bool = False) -> Outcome:
+    """The ribbon button's headless twin: tables from the workbook's own raw data and settings."""
+    path = Path(path)
+    if not path.exists():
+        raise XladdinError(f"{path}: no such workbook; check the path")
+    check_output(path)
+    progress(f"reading 原始数据 of {path.name}")
+    raw = read_raw([path])
+    progress("opening the workbook")
+    try:
+        book = load_workbook(path)
+    except Exception:
+        raise XladdinError(f"{path.name}: openpyxl cannot open the workbook; save it again as .xlsx "
+                           "in Excel") from None
+    period, settings = read_settings(book)
+    engine = from_raw(raw, settings)
+    period = _period(engine, period)
+    progress(f"computing tables for {period}")
+    plan = render(book, engine, period)
+    finished = finished_name(path)
+    check_output(finished, [path])
+    progress(f"saving {path.name}")
+    save_atomic(book, path)
+    strip_to_finished(book, include_raw)
+    progress(f"writing {finished.name}")
+    save_atomic(book, finished)
+    return Outcome([path, finished], period, engine, plan)

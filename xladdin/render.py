@@ -1,0 +1,162 @@
+"""The render plan and the back ends that apply it.
+
+A plan is plain data: a list of blocks, each a defined name, a 2-D list of values and a
+matching 2-D list of number formats. ``build_plan`` makes it from the engine; a back end
+(openpyxl here, xlwings in the add-in) only resolves names and writes blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .layout import LAYOUTS, TableLayout
+from .metrics import Engine
+from .tables import (
+    NET_NOTES,
+    OVERVIEW_LABELS,
+    REGION_SECTION,
+    SHARE_HEADER,
+    TOP_SECTION,
+    YOY_HEADER,
+    compute_tables,
+    period_words,
+    table_notes,
+)
+
+NUMBER = "0.0;-0.0;0.0"
+TEXT = "@"
+DASH = "—"
+REPORT_TITLE = "中国芯片产品贸易月度监测报告"
+SOURCE = "数据来源：中国海关总署"
+Cell = str | float | int | None
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    values: list[list[Cell]]
+    formats: list[list[str]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.values), max((len(r) for r in self.values), default=0)
+
+
+@dataclass(frozen=True)
+class Plan:
+    period: str
+    blocks: tuple[Block, ...]
+    result: dict  # the engine's tables, as ``xladdin tables --json`` prints them
+
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
+
+def _num(value: float | None) -> tuple[Cell, str]:
+    if value is None or value != value:
+        return DASH, TEXT
+    return float(value), NUMBER
+
+
+def _row(label: str | None, *numbers: float | None) -> tuple[list[Cell], list[str]]:
+    cells = [_num(n) for n in numbers]
+    return [label, *(c for c, _ in cells)], [TEXT, *(f for _, f in cells)]
+
+
+def _block(name: str, rows: list[tuple[list[Cell], list[str]]]) -> Block:
+    return Block(name, [r for r, _ in rows], [f for _, f in rows])
+
+
+def _text_block(name: str, lines: list[list[Cell]]) -> Block:
+    return Block(name, lines, [[TEXT] * len(line) for line in lines])
+
+
+def _headers(layout: TableLayout, words: dict) -> list[list[Cell]]:
+    spec = layout.spec
+    month, ytd = words["month_header"], words["ytd_header"]
+    if spec.kind == "overview":
+        return [["", month, None, ytd, None],
+                ["", spec.value_header, YOY_HEADER, spec.value_header, YOY_HEADER]]
+    if spec.kind == "composition":
+        head = [spec.value_header, SHARE_HEADER, YOY_HEADER]
+        return [[spec.name_header, month, None, None, ytd, None, None], [None, *head, *head]]
+    head = [spec.name_header, spec.value_header, YOY_HEADER]
+    return [[month, None, None, ytd, None, None], [*head, *head]]
+
+
+def _body(layout: TableLayout, body, top: int) -> list[tuple[list[Cell], list[str]]]:
+    kind = layout.spec.kind
+    if kind == "overview":
+        return [_row(OVERVIEW_LABELS[r["key"]], r["month"]["value"], r["month"]["yoy"],
+                     r["ytd"]["value"], r["ytd"]["yoy"]) for r in body]
+    if kind == "composition":
+        return [_row(r["label"], *(r[s][k] for s in ("month", "ytd") for k in ("value", "share", "yoy")))
+                for r in body]
+    rows: list[tuple[list[Cell], list[str]]] = []
+    width = layout.columns
+    if layout.spec.regions:
+        rows.append(([REGION_SECTION] + [None] * (width - 1), [TEXT] * width))
+        for r in body["regions"]:
+            left, lf = _row(r["label"], r["month"]["value"], r["month"]["yoy"])
+            right, rf = _row(r["label"], r["ytd"]["value"], r["ytd"]["yoy"])
+            rows.append((left + right, lf + rf))
+        rows.append(([TOP_SECTION.format(top=top)] + [None] * (width - 1), [TEXT] * width))
+    for i in range(layout.body_rows - len(rows)):
+        left, lf = _entry(body["month"], i)
+        right, rf = _entry(body["ytd"], i)
+        rows.append((left + right, lf + rf))
+    return rows
+
+
+def _entry(entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
+    if i >= len(entries):  # fewer keys than places: leave the row empty
+        return [None, None, None], [TEXT, NUMBER, NUMBER]
+    e = entries[i]
+    return _row(e["label"], e["value"], e["yoy"])
+
+
+def build_plan(engine: Engine, period: str) -> Plan:
+    """Every block of the workbook for one period: cover, tables 1–7, settings echo."""
+    result = compute_tables(engine, period)
+    words = period_words(period, engine.settings.top_n)
+    blocks: list[Block] = []
+    contents = []
+    for no, layout in LAYOUTS.items():
+        spec = layout.spec
+        title = spec.title.format(**words)
+        contents.append([title])
+        blocks.append(_text_block(layout.name("TITLE"), [[title]]))
+        blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
+        blocks.append(_block(layout.name("BODY"), _body(layout, result["tables"][str(no)],
+                                                         engine.settings.top_n)))
+        notes = table_notes(spec, engine, period)
+        if layout.note_rows:
+            notes += [""] * (layout.note_rows - len(notes))
+            blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
+    span = f"{words['year']}年{words['ytd']}" if words["month"] > 1 else f"{words['year']}年1月"
+    cover_notes = [
+        f"报告期：{words['year']}年{words['month']}月（当月）与{span}（累计），同比为与{words['prior_year']}年同期相比。",
+        "单位：亿美元；占比、同比为百分比（%）。统计范围：HS编码8542（集成电路）。",
+        NET_NOTES[engine.settings.net_yoy].format(**words),
+        "“—”表示上年同期为零或无数据，同比无法计算。",
+    ]
+    blocks += [
+        _text_block("COVER_TITLE", [[REPORT_TITLE]]),
+        _text_block("COVER_SUBTITLE", [[f"（{span}）"]]),
+        _text_block("COVER_SOURCE", [[SOURCE]]),
+        _text_block("COVER_NOTES", [[n] for n in cover_notes]),
+        _text_block("COVER_CONTENTS", contents),
+    ]
+    return Plan(period, tuple(blocks), result)
+
+
+class Backend(Protocol):
+    """What a back end must do: write a block where its defined name points."""
+
+    def write(self, block: Block) -> None: ...
+
+
+def apply(plan: Plan, backend: Backend) -> None:
+    for block in plan.blocks:
+        backend.write(block)

@@ -1,0 +1,181 @@
+"""The monthly workbook template, made by code so it is reproducible.
+
+``python -m xladdin.template`` rewrites ``workbook_templates/chip_report_template.xlsx``;
+``build`` makes the same template in memory. Sheets: 封面 (cover), 表1–表7, 原始数据 (an Excel
+Table with the canonical columns) and 设置 (settings). Every block the renderer fills has a
+defined name (see ``layout.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from .layout import COVER_SHEET, LAYOUTS, RAW_TABLE, SETTING_NAMES, SETTINGS_SHEET, TableLayout
+from .raw import CANONICAL_HEADERS, RAW_SHEET
+
+FONT = "Microsoft YaHei"
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "workbook_templates" / "chip_report_template.xlsx"
+
+
+def _name(book: Workbook, name: str, sheet: str, ref: str) -> None:
+    book.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{ref}")
+
+
+def _abs(row: int, col: int, rows: int = 1, cols: int = 1) -> str:
+    first = f"${get_column_letter(col)}${row}"
+    if rows == 1 and cols == 1:
+        return first
+    return f"{first}:${get_column_letter(col + cols - 1)}${row + rows - 1}"
+
+
+def _table_sheet(book: Workbook, layout: TableLayout) -> None:
+    ws = book.create_sheet(layout.sheet)
+    spec, width = layout.spec, layout.columns
+    font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    ws.merge_cells(start_row=layout.title_row, start_column=1, end_row=layout.title_row, end_column=width)
+    title = ws.cell(layout.title_row, 1)
+    title.font = Font(name=FONT, size=12, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[layout.title_row].height = 24
+    h = layout.head_row
+    for r in (h, h + 1):
+        for c in range(1, width + 1):
+            cell = ws.cell(r, c)
+            cell.font, cell.fill, cell.border = bold, HEAD_FILL, BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[h + 1].height = 30
+    if spec.kind == "overview":
+        ws.merge_cells(start_row=h, start_column=2, end_row=h, end_column=3)
+        ws.merge_cells(start_row=h, start_column=4, end_row=h, end_column=5)
+        ws.merge_cells(start_row=h, start_column=1, end_row=h + 1, end_column=1)
+    elif spec.kind == "composition":
+        ws.merge_cells(start_row=h, start_column=1, end_row=h + 1, end_column=1)
+        ws.merge_cells(start_row=h, start_column=2, end_row=h, end_column=4)
+        ws.merge_cells(start_row=h, start_column=5, end_row=h, end_column=7)
+    else:
+        ws.merge_cells(start_row=h, start_column=1, end_row=h, end_column=3)
+        ws.merge_cells(start_row=h, start_column=4, end_row=h, end_column=6)
+    label_cols = {1, 4} if spec.kind == "ranking" else {1}
+    for i in range(layout.body_rows):
+        r = layout.body_row + i
+        for c in range(1, width + 1):
+            cell = ws.cell(r, c)
+            cell.font, cell.border = font, BORDER
+            cell.alignment = Alignment(horizontal="left" if c in label_cols else "right",
+                                       vertical="center")
+            cell.number_format = "@" if c in label_cols else "0.0;-0.0;0.0"
+    if spec.kind == "ranking" and spec.regions:
+        for r in (layout.body_row, layout.body_row + 3):
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+            cell = ws.cell(r, 1)
+            cell.font, cell.fill = bold, SECTION_FILL
+    for i in range(layout.note_rows):
+        r = layout.notes_row + i
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+        cell = ws.cell(r, 1)
+        cell.font = Font(name=FONT, size=9)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 15 if i == 0 and spec.source_line else 28
+    widths = {"overview": [20, 12, 14, 12, 14], "composition": [16, 11, 11, 14, 11, 11, 14],
+              "ranking": [12, 11, 14, 12, 11, 14]}[spec.kind]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(layout.body_row, 1)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{h}:{h + 1}"
+    ws.print_options.horizontalCentered = True
+    sheet = layout.sheet
+    _name(book, layout.name("TITLE"), sheet, _abs(layout.title_row, 1))
+    _name(book, layout.name("HEAD"), sheet, _abs(h, 1, 2, width))
+    _name(book, layout.name("BODY"), sheet, _abs(layout.body_row, 1, layout.body_rows, width))
+    if layout.note_rows:
+        _name(book, layout.name("NOTES"), sheet, _abs(layout.notes_row, 1, layout.note_rows, 1))
+
+
+def _cover(book: Workbook) -> None:
+    ws = book.active
+    ws.title = COVER_SHEET
+    ws.column_dimensions["A"].width = 80
+    spots = {"COVER_TITLE": (2, 1, Font(name=FONT, size=20, bold=True)),
+             "COVER_SUBTITLE": (3, 1, Font(name=FONT, size=14)),
+             "COVER_SOURCE": (5, 1, Font(name=FONT, size=11)),
+             "COVER_NOTES": (7, 4, Font(name=FONT, size=10)),
+             "COVER_CONTENTS": (13, 7, Font(name=FONT, size=11))}
+    ws.cell(12, 1, "目录").font = Font(name=FONT, size=12, bold=True)
+    for name, (row, rows, font) in spots.items():
+        for r in range(row, row + rows):
+            ws.cell(r, 1).font = font
+            if name == "COVER_NOTES":
+                ws.row_dimensions[r].height = 30
+            ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="center",
+                                                horizontal="center" if rows == 1 and row < 5 else "left")
+        _name(book, name, COVER_SHEET, _abs(row, 1, rows, 1))
+    ws.row_dimensions[2].height = 36
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _raw(book: Workbook) -> None:
+    ws = book.create_sheet(RAW_SHEET)
+    headers = list(CANONICAL_HEADERS.values())
+    for c, header in enumerate(headers, start=1):
+        cell = ws.cell(1, c, header)
+        cell.font = Font(name=FONT, size=10, bold=True)
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    for c in range(1, len(headers)):  # codes and periods stay text in Excel too
+        ws.cell(2, c).number_format = "@"
+    table = Table(displayName=RAW_TABLE, ref=f"A1:{get_column_letter(len(headers))}2")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = "A2"
+
+
+def _settings(book: Workbook) -> None:
+    ws = book.create_sheet(SETTINGS_SHEET)
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 20
+    ws.cell(1, 1, "设置").font = Font(name=FONT, size=12, bold=True)
+    defaults = {"SET_PERIOD": None, "SET_NET_YOY": "net_import_pct"}
+    for i, (name, label) in enumerate(SETTING_NAMES.items()):
+        r = 3 + i
+        ws.cell(r, 1, label).font = Font(name=FONT, size=10)
+        cell = ws.cell(r, 2, defaults[name])
+        cell.number_format, cell.border = "@", BORDER
+        _name(book, name, SETTINGS_SHEET, _abs(r, 2))
+    rule = DataValidation(type="list", formula1='"net_import_pct,abs_diff"', allow_blank=False)
+    ws.add_data_validation(rule)
+    rule.add("B4")
+
+
+def make_template() -> Workbook:
+    """A new, empty monthly workbook: cover, seven tables, raw data and settings sheets."""
+    book = Workbook()
+    _cover(book)
+    for layout in LAYOUTS.values():
+        _table_sheet(book, layout)
+    _raw(book)
+    _settings(book)
+    return book
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    make_template().save(target)
+    print(f"wrote {target}")

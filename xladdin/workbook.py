@@ -1,0 +1,185 @@
+"""Workbooks: build the finished report, start a monthly workbook, refresh one headlessly.
+
+The openpyxl back end applies the render plan to a workbook file; ``save_atomic`` writes a
+temporary file beside the target and renames it, so a failure never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.utils import range_boundaries
+
+from .errors import XladdinError
+from .layout import RAW_TABLE, SETTINGS_SHEET
+from .metrics import Engine, Settings
+from .periods import parse_period
+from .raw import CANONICAL_HEADERS, RAW_SHEET, RawData
+from .reference import load_reference
+from .render import Block, Plan, apply, build_plan
+
+FLOW_CN = {"export": "出口", "import": "进口"}
+
+
+def progress(message: str) -> None:
+    """Say what long work is doing, on a terminal only (scripts and pipes stay quiet)."""
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+class OpenpyxlBackend:
+    """Writes plan blocks into an openpyxl workbook where their defined names point."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+
+    def anchor(self, name: str) -> tuple[str, int, int]:
+        defined = self.book.defined_names.get(name)
+        if defined is None:
+            raise XladdinError(f"the workbook has no defined name {name}; start from the xladdin "
+                               "template or restore the name (公式 > 名称管理器)")
+        destinations = list(defined.destinations)
+        if not destinations or destinations[0][0] not in self.book.sheetnames:
+            raise XladdinError(f"the defined name {name} does not point into this workbook; "
+                               "make it refer to the table's cells again")
+        sheet, ref = destinations[0]
+        min_col, min_row, _, _ = range_boundaries(ref.replace("$", ""))
+        return sheet, min_row, min_col
+
+    def write(self, block: Block) -> None:
+        sheet, row, col = self.anchor(block.name)
+        ws = self.book[sheet]
+        for i, (values, formats) in enumerate(zip(block.values, block.formats)):
+            for j, (value, fmt) in enumerate(zip(values, formats)):
+                cell = ws.cell(row + i, col + j)
+                if isinstance(cell, MergedCell):
+                    continue
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text from data that starts with '=' stays text
+                cell.number_format = fmt
+
+
+def check_output(path: Path, inputs: list[Path] = ()) -> None:
+    """Refuse an output that would overwrite an input or cannot be written, before any work."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise XladdinError(f"{path}: the output must be an .xlsx file; name it e.g. 月报-2025-07.xlsx")
+    for item in inputs:
+        if Path(item).exists() and path.exists() and path.resolve() == Path(item).resolve():
+            raise XladdinError(f"{path}: the output would overwrite an input file; choose another name")
+    if not path.parent.exists():
+        raise XladdinError(f"{path}: the folder {path.parent} does not exist; create it or choose "
+                           "another output path")
+    if not os.access(path.parent, os.W_OK):
+        raise XladdinError(f"{path}: the folder {path.parent} is not writable; choose another folder")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise XladdinError(f"{path}: the file is read-only; make it writable or choose another name")
+
+
+def save_atomic(book: Workbook, path: Path) -> None:
+    """Save via a temporary file in the same folder and a rename: all or nothing."""
+    path = Path(path)
+    check_output(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
+    try:
+        book.save(temp)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except PermissionError:
+        raise XladdinError(f"{path}: cannot replace the file; it is open in Excel or locked: "
+                           "close it and try again") from None
+    except OSError as exc:
+        raise XladdinError(f"{path}: could not write the workbook ({exc.strerror})") from None
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
+
+
+def render(book: Workbook, engine: Engine, period: str) -> Plan:
+    plan = build_plan(engine, period)
+    apply(plan, OpenpyxlBackend(book))
+    return plan
+
+
+def strip_to_finished(book: Workbook, include_raw: bool = False) -> Workbook:
+    """Turn a rendered workbook into the reader's copy: no settings, no raw data by default."""
+    drop = [SETTINGS_SHEET] + ([] if include_raw else [RAW_SHEET])
+    for sheet in drop:
+        if sheet in book.sheetnames:
+            del book[sheet]
+    for name in list(book.defined_names):
+        destinations = list(book.defined_names[name].destinations)
+        if any(sheet not in book.sheetnames for sheet, _ in destinations):
+            del book.defined_names[name]
+    book.active = 0
+    return book
+
+
+def canonical_rows(raw: RawData) -> pd.DataFrame:
+    """The validated rows in the canonical layout, as written to 原始数据 (codes as text)."""
+    ref = load_reference()
+    f = raw.frame
+    provinces = dict(zip(ref.provinces["code"], ref.provinces["customs_name"]))
+    names = {**ref.partner_names, **raw.partner_labels}
+    return pd.DataFrame({
+        "period": f["period"].str.replace("-", "", regex=False),
+        "flow": f["flow"].map(FLOW_CN),
+        "hs_code": f["hs_code"].fillna("8542"),
+        "partner_code": f["partner"],
+        "partner_name": f["partner"].map(names),
+        "province_code": f["province"],
+        "province_name": f["province"].map(provinces),
+        "value_usd": f["value"],
+    })
+
+
+def fill_raw_sheet(book: Workbook, raw: RawData) -> None:
+    """Replace the rows of the 原始数据 table (and resize the Excel Table) with ``raw``."""
+    ws = book[RAW_SHEET]
+    if ws.max_row > 1:
+        ws.delete_rows(2, ws.max_row - 1)
+    rows = canonical_rows(raw)
+    for values in rows.itertuples(index=False):  # openpyxl writes cell by cell
+        ws.append([None if v is None or v != v else v for v in values])
+    for row in ws.iter_rows(min_row=2, max_col=len(CANONICAL_HEADERS) - 1):
+        for cell in row:
+            cell.number_format = "@"
+    last = max(len(rows) + 1, 2)
+    ws.tables[RAW_TABLE].ref = f"A1:H{last}"
+
+
+def read_settings(book: Workbook) -> tuple[str | None, Settings]:
+    """The report period and options from the workbook's 设置 sheet."""
+    backend = OpenpyxlBackend(book)
+    values = {}
+    for name in ("SET_PERIOD", "SET_NET_YOY"):
+        sheet, row, col = backend.anchor(name)
+        values[name] = book[sheet].cell(row, col).value
+    period = values["SET_PERIOD"]
+    period = parse_period(period) if period not in (None, "") else None
+    net = str(values["SET_NET_YOY"] or "net_import_pct").strip()
+    return period, Settings(net_yoy=net)
+
+
+def write_settings(book: Workbook, period: str, settings: Settings) -> None:
+    backend = OpenpyxlBackend(book)
+    for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy)):
+        sheet, row, col = backend.anchor(name)
+        cell = book[sheet].cell(row, col)
+        cell.value, cell.data_type = value, "s"
+
+
+def finished_name(path: Path) -> Path:
+    """Where the finished copy of a monthly workbook goes: beside it."""
+    return path.with_name(f"{path.stem}_发布版.xlsx")
