@@ -20,6 +20,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .layout import COVER_SHEET, LAYOUTS, RAW_TABLE, SETTING_NAMES, SETTINGS_SHEET, TableLayout
 from .raw import CANONICAL_HEADERS, RAW_SHEET
+from .reference import load_reference
+from .tables import NET_NOTES, SOURCE_LINE, period_words
 
 FONT = "Microsoft YaHei"
 THIN = Side(style="thin", color="808080")
@@ -81,15 +83,22 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
             cell = ws.cell(r, 1)
             cell.font, cell.fill = bold, SECTION_FILL
+    widths = {"overview": [20, 12, 14, 12, 14], "composition": [16, 11, 11, 14, 11, 11, 14],
+              "ranking": [12, 11, 14, 12, 11, 14]}[spec.kind]
+    words = period_words("2025-12")  # the longest month words, to size the note rows
+    products = "、".join(f"{n}（{c}）" for c, n in load_reference().product_names.items())
+    notes = ([SOURCE_LINE] if spec.source_line else []) + \
+        ([NET_NOTES["net_import_pct"].format(**words)] if spec.kind == "overview" else []) + \
+        [n.format(value=spec.value_header, products=products, **words) for n in spec.notes]
+    per_line = sum(widths) / 1.8  # CJK characters per printed line of the merged note cell
     for i in range(layout.note_rows):
         r = layout.notes_row + i
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         cell = ws.cell(r, 1)
         cell.font = Font(name=FONT, size=9)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = 15 if i == 0 and spec.source_line else 28
-    widths = {"overview": [20, 12, 14, 12, 14], "composition": [16, 11, 11, 14, 11, 11, 14],
-              "ranking": [12, 11, 14, 12, 11, 14]}[spec.kind]
+        lines = -(-len(notes[i]) // int(per_line)) if i < len(notes) else 1
+        ws.row_dimensions[r].height = 13 * max(lines, 1) + 2
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = ws.cell(layout.body_row, 1)
@@ -110,7 +119,7 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
 def _cover(book: Workbook) -> None:
     ws = book.active
     ws.title = COVER_SHEET
-    ws.column_dimensions["A"].width = 80
+    ws.column_dimensions["A"].width = 66
     spots = {"COVER_TITLE": (2, 1, Font(name=FONT, size=20, bold=True)),
              "COVER_SUBTITLE": (3, 1, Font(name=FONT, size=14)),
              "COVER_SOURCE": (5, 1, Font(name=FONT, size=11)),
