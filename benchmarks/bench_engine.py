@@ -20,7 +20,8 @@ from xladdin.raw import RAW_SHEET, normalize, read_csv_table, read_xlsx_table
 from xladdin.reference import load_reference
 from xladdin.tables import compute_tables
 
-COLUMNS = ["数据年月", "进出口", "商品编码", "贸易伙伴编码", "贸易伙伴名称", "注册地编码", "注册地名称", "美元"]
+COLUMNS = ["数据年月", "进出口", "商品编码", "贸易伙伴编码", "贸易伙伴名称", "注册地编码", "注册地名称",
+           "美元"]
 
 
 def raw_cube(rows: int, seed: int = 7) -> pd.DataFrame:
@@ -38,7 +39,8 @@ def raw_cube(rows: int, seed: int = 7) -> pd.DataFrame:
     grid = grid.head(rows)
     names = dict(zip(ref.partners["code"], ref.partners["name"]))
     grid["贸易伙伴名称"] = grid["贸易伙伴编码"].map(names)
-    grid["注册地名称"] = grid["注册地编码"].map(dict(zip(ref.provinces["code"], ref.provinces["customs_name"])))
+    provinces = dict(zip(ref.provinces["code"], ref.provinces["customs_name"]))
+    grid["注册地名称"] = grid["注册地编码"].map(provinces)
     grid["美元"] = rng.integers(0, 5_000_000, len(grid)).astype("str")
     return grid[COLUMNS].astype("str")
 

@@ -16,6 +16,7 @@ from xladdin.cli import main
 from xladdin.engine import sample_path
 from xladdin.raw import read_raw, read_xlsx_table
 from xladdin.tables import compute_tables
+from xladdin.template import TEMPLATE_PATH
 
 # The titles as the published report words them (written out here, not taken from the code).
 TITLES = {
@@ -127,7 +128,7 @@ def test_include_raw_keeps_the_raw_sheet(tmp_path):
 
 def test_moved_table_lands_where_its_name_points(tmp_path, demo_result):
     template = tmp_path / "restyled.xlsx"
-    book = load_workbook(Path(__file__).parent.parent / "workbook_templates" / "chip_report_template.xlsx")
+    book = load_workbook(TEMPLATE_PATH)
     book.defined_names["T4_BODY"] = DefinedName("T4_BODY", attr_text="'表4'!$H$30:$M$43")
     book.save(template)
     out = tmp_path / "out.xlsx"
@@ -196,7 +197,7 @@ def test_output_errors_leave_nothing_behind(tmp_path, capsys):
 def test_committed_template_matches_the_generator():
     from xladdin.template import make_template
 
-    committed = load_workbook(Path(__file__).parent.parent / "workbook_templates" / "chip_report_template.xlsx")
+    committed = load_workbook(TEMPLATE_PATH)
     fresh = make_template()
     assert committed.sheetnames == fresh.sheetnames
     assert {n: str(committed.defined_names[n].attr_text) for n in committed.defined_names} == \
