@@ -64,7 +64,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx)")
     return _report(build(args.raw, args.output, args.period, _settings(args), args.include_raw,
-                         flow=args.flow, data_period=args.data_period, template=args.template))
+                         flow=args.flow, data_period=args.data_period, template=args.template,
+                         force=args.force))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -86,7 +87,34 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from .jobs import refresh
 
-    return _report(refresh(args.workbook, args.include_raw))
+    return _report(refresh(args.workbook, args.include_raw, args.force))
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit
+
+    eng = _engine(args)
+    found = audit(eng.model, parse_period(args.period) if args.period else None)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=1))
+    else:
+        for finding in found:
+            print(finding.line())
+        counts = {s: len(found.of(s)) for s in ("error", "warning")}
+        print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
+    return 1 if found.of("error") else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_into
+
+    result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period)
+    _warn(result.findings)
+    for line in result.revisions:
+        print(f"revision: {line}")
+    print(f"imported {result.added} rows into {args.into} ({result.replaced} replaced, "
+          f"{len(result.revisions)} revised values); run 'xladdin refresh {args.into}' next")
+    return 0
 
 
 def _add_raw_options(p: argparse.ArgumentParser) -> None:
@@ -118,6 +146,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, required=True, help="finished workbook (.xlsx)")
     b.add_argument("--include-raw", action="store_true", help="keep the 原始数据 sheet in the output")
     b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
+    b.add_argument("--force", action="store_true", help="publish even if the audit finds errors")
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
@@ -135,7 +164,22 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("refresh", help="recompute a monthly workbook from its own 原始数据 and 设置")
     r.add_argument("workbook", type=Path)
     r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
+    r.add_argument("--force", action="store_true", help="publish even if the audit finds errors")
     r.set_defaults(func=cmd_refresh)
+
+    a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")
+    _add_raw_options(a)
+    a.add_argument("--period", help="report month the data must serve, YYYY-MM")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_audit)
+
+    m = sub.add_parser("import", help="add customs downloads to a workbook's 原始数据 "
+                       "(a re-download replaces the rows it covers)")
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    m.add_argument("--into", type=Path, required=True, metavar="WORKBOOK.xlsx")
+    m.add_argument("--flow", choices=("export", "import", "出口", "进口"))
+    m.add_argument("--data-period", metavar="YYYY-MM")
+    m.set_defaults(func=cmd_import)
     return p
 
 
@@ -149,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # never a traceback: say what happened and how to report it
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
+              "command and the input files", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from .audit import audit, stop_on_errors
 from .engine import from_raw, sample_path
 from .errors import Findings, XladdinError
 from .metrics import Engine, Settings
@@ -34,11 +35,8 @@ class Outcome:
     written: list[Path]
     period: str
     engine: Engine
-    plan: Plan
-
-    @property
-    def findings(self) -> Findings:
-        return self.engine.model.findings
+    plan: Plan | None
+    findings: Findings
 
 
 def _period(engine: Engine, period: str | None) -> str:
@@ -64,7 +62,7 @@ def open_template(template: Path | None):
 
 def build(raw_paths: list[Path], out: Path, period: str | None = None, settings: Settings | None = None,
           include_raw: bool = False, flow: str | None = None, data_period: str | None = None,
-          template: Path | None = None) -> Outcome:
+          template: Path | None = None, force: bool = False) -> Outcome:
     """The finished, values-only workbook from raw files. Inputs are only read."""
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
@@ -72,6 +70,8 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     raw = read_raw(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
     period = _period(engine, period)
+    found = audit(engine.model, period)
+    stop_on_errors(found, force)
     progress(f"computing tables for {period}")
     book = open_template(template)
     if include_raw:
@@ -80,7 +80,7 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     strip_to_finished(book, include_raw)
     progress(f"writing {out.name}")
     save_atomic(book, out)
-    return Outcome([out], period, engine, plan)
+    return Outcome([out], period, engine, plan, found)
 
 
 def demo(out: Path, settings: Settings | None = None) -> Outcome:
@@ -102,13 +102,14 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     book = make_template()
     fill_raw_sheet(book, raw)
     write_settings(book, period, engine.settings)
+    found = audit(engine.model, period)
     plan = render(book, engine, period)
     progress(f"writing {out.name}")
     save_atomic(book, out)
-    return Outcome([out], period, engine, plan)
+    return Outcome([out], period, engine, plan, found)
 
 
-def refresh(path: Path, include_raw: bool = False) -> Outcome:
+def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings."""
     path = Path(path)
     if not path.exists():
@@ -125,6 +126,8 @@ def refresh(path: Path, include_raw: bool = False) -> Outcome:
     period, settings = read_settings(book)
     engine = from_raw(raw, settings)
     period = _period(engine, period)
+    found = audit(engine.model, period)
+    stop_on_errors(found, force)
     progress(f"computing tables for {period}")
     plan = render(book, engine, period)
     finished = finished_name(path)
@@ -134,4 +137,4 @@ def refresh(path: Path, include_raw: bool = False) -> Outcome:
     strip_to_finished(book, include_raw)
     progress(f"writing {finished.name}")
     save_atomic(book, finished)
-    return Outcome([path, finished], period, engine, plan)
+    return Outcome([path, finished], period, engine, plan, found)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Findings, MissingMonthsError
+from .periods import RANGE_SEPARATOR
 from .raw import RawData
 
 DIMENSIONS = ("product", "partner", "province")
@@ -89,7 +90,7 @@ class Model:
         return out
 
     def latest_period(self) -> str | None:
-        months = [p for (flow, dim), ps in self.periods.items() if dim == "total" for p in ps]
+        months = [p[-7:] for (flow, dim), ps in self.periods.items() if dim == "total" for p in ps]
         return max(months) if months else None
 
     def require(self, flow: str, dim: str, months: tuple[str, ...], purpose: str) -> None:
@@ -104,7 +105,15 @@ class Model:
                 f"add the customs rows for {'that month' if len(missing) == 1 else 'those months'}")
 
     def values(self, flow: str, dim: str, months: tuple[str, ...], purpose: str = "") -> pd.Series:
-        """Sum over months by key (USD), after checking every month is present."""
+        """Sum over months by key (USD), after checking every month is present.
+
+        Where months are missing but rows summed over exactly that range exist (a customs
+        download without 数据年月), those rows are the answer.
+        """
+        have = self.periods.get((flow, dim), frozenset())
+        span = f"{months[0]}{RANGE_SEPARATOR}{months[-1]}"
+        if len(months) > 1 and span in have and not all(m in have for m in months):
+            months = (span,)
         self.require(flow, dim, months, purpose or f"{flow} {dim} {months[0]}..{months[-1]}")
         series = self.sums[dim]
         try:

@@ -69,3 +69,26 @@ def month_range(first: str, last: str) -> tuple[str, ...]:
         out.append(current)
         current = add_months(current, 1)
     return tuple(out)
+
+
+RANGE_SEPARATOR = ".."
+
+
+def parse_period_or_range(value: object) -> str:
+    """A month ('2025-07') or a month range ('2025-01..2025-07', also '~' or '至').
+
+    Customs downloads made without 'split by month' hold totals over the queried months;
+    such rows carry the range as their period and serve only a sum over exactly that range.
+    """
+    text = str(value).strip()
+    for sep in ("..", "~", "至", "—"):
+        if sep in text:
+            first, last = (parse_period(p) for p in text.split(sep, 1))
+            if last < first:
+                raise XladdinError(f"'{value}': the range ends before it starts; write e.g. "
+                                   "2025-01..2025-07")
+            if first[:4] != last[:4]:
+                raise XladdinError(f"'{value}': a range must lie within one year (the report sums "
+                                   "January to the report month); download each year separately")
+            return first if first == last else f"{first}{RANGE_SEPARATOR}{last}"
+    return parse_period(text)

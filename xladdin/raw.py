@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Findings, XladdinError
-from .periods import parse_period
+from .periods import RANGE_SEPARATOR, parse_period_or_range
 from .reference import Reference, load_reference, normalize_name
 
 RAW_SHEET = "原始数据"
@@ -64,6 +64,8 @@ class RawData:
     frame: pd.DataFrame
     findings: Findings = field(default_factory=Findings)
     partner_labels: dict[str, str] = field(default_factory=dict)
+    #: data rows read per source (before any row was left out), for the truncation check
+    files: dict[str, int] = field(default_factory=dict)
 
     @staticmethod
     def concat(parts: list[RawData]) -> RawData:
@@ -71,10 +73,12 @@ class RawData:
         frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
         findings = Findings()
         labels: dict[str, str] = {}
+        files: dict[str, int] = {}
         for part in parts:
             findings.extend(part.findings)
             labels.update(part.partner_labels)
-        return RawData(frame, findings, labels)
+            files.update(part.files)
+        return RawData(frame, findings, labels, files)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -169,7 +173,13 @@ def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -
 
 def _period_of(text: pd.Series) -> pd.Series:
     """'YYYY-MM' (or <NA>) from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an
-    Excel date serial such as 45839."""
+    Excel date serial such as 45839; month ranges 'A..B' (see periods.py) are kept as ranges."""
+    ranged = text.str.contains(RANGE_SEPARATOR, regex=False)
+    if ranged.any():
+        ends = text[ranged].str.split(RANGE_SEPARATOR, n=1, expand=True, regex=False)
+        joined = _period_of(ends[0]) + RANGE_SEPARATOR + _period_of(ends[1])
+        out = _period_of(text.where(~ranged, "2000-01"))
+        return out.where(~ranged, joined)
     serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
     as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
     text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
@@ -251,7 +261,7 @@ def normalize(
                              "write months as YYYYMM or YYYY-MM, e.g. 202507")
         out["period"] = periods.astype("str")
     elif period:
-        out["period"] = parse_period(period)
+        out["period"] = parse_period_or_range(period)
     else:
         raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
@@ -319,7 +329,7 @@ def normalize(
     frame = out[usable].reset_index(drop=True)
     for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
-    return RawData(frame[list(RAW_COLUMNS)], findings, labels)
+    return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))})
 
 
 def _where(source: str, rows: pd.Series) -> str:
@@ -411,6 +421,11 @@ def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, i
     """
     import fastexcel
 
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container, not a zip
+        raise XladdinError(f"{path.name}: the workbook is password-protected (encrypted) or an old "
+                           ".xls file; save an unprotected .xlsx copy and use that")
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own types for broken or encrypted files

@@ -7,6 +7,7 @@ temporary file beside the target and renames it, so a failure never leaves half 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -79,7 +80,7 @@ def check_output(path: Path, inputs: list[Path] = ()) -> None:
                            "another output path")
     if not os.access(path.parent, os.W_OK):
         raise XladdinError(f"{path}: the folder {path.parent} is not writable; choose another folder")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
         raise XladdinError(f"{path}: the file is read-only; make it writable or choose another name")
 
 
@@ -146,17 +147,25 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
 
 def fill_raw_sheet(book: Workbook, raw: RawData) -> None:
     """Replace the rows of the 原始数据 table (and resize the Excel Table) with ``raw``."""
+    write_raw_rows(book, list(canonical_rows(raw).itertuples(index=False)))
+
+
+def write_raw_rows(book: Workbook, rows: list[tuple]) -> None:
+    """Replace the data rows under 原始数据's header; codes stay text, the Table is resized."""
+    if RAW_SHEET not in book.sheetnames:
+        raise XladdinError(f"the workbook has no sheet '{RAW_SHEET}'; start from the xladdin template")
     ws = book[RAW_SHEET]
     if ws.max_row > 1:
         ws.delete_rows(2, ws.max_row - 1)
-    rows = canonical_rows(raw)
-    for values in rows.itertuples(index=False):  # openpyxl writes cell by cell
+    for values in rows:  # openpyxl writes cell by cell
         ws.append([None if v is None or v != v else v for v in values])
     for row in ws.iter_rows(min_row=2, max_col=len(CANONICAL_HEADERS) - 1):
         for cell in row:
             cell.number_format = "@"
-    last = max(len(rows) + 1, 2)
-    ws.tables[RAW_TABLE].ref = f"A1:H{last}"
+            if cell.value is not None:
+                cell.value, cell.data_type = str(cell.value), "s"
+    if RAW_TABLE in ws.tables:
+        ws.tables[RAW_TABLE].ref = f"A1:H{max(len(rows) + 1, 2)}"
 
 
 def read_settings(book: Workbook) -> tuple[str | None, Settings]:
