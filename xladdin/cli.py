@@ -117,6 +117,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_addin(args: argparse.Namespace) -> int:
+    from .addin import ADDIN_NAME, build_addin, install_addin
+
+    if args.action == "build":
+        out = args.output if args.output.suffix.lower() == ".xlam" else args.output / ADDIN_NAME
+        print(f"wrote {build_addin(out)}")
+        return 0
+    addin, config = install_addin(args.xlstart, args.config)
+    print(f"installed {addin}\nwrote {config} (this Python, UDF Modules = xladdin.udf)")
+    print("restart Excel: the 芯片月报 tab appears; for the =CHIP_* functions see docs/excel-addin.md")
+    return 0
+
+
 def _add_raw_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("raw", nargs="*", type=Path, metavar="RAW",
                    help="raw data: canonical CSV/xlsx or customs downloads")
@@ -180,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--flow", choices=("export", "import", "出口", "进口"))
     m.add_argument("--data-period", metavar="YYYY-MM")
     m.set_defaults(func=cmd_import)
+
+    x = sub.add_parser("addin", help="build or install the Excel add-in xladdin.xlam")
+    x.add_argument("action", choices=("build", "install"))
+    x.add_argument("-o", "--output", type=Path, default=Path("."), help="build: folder or .xlam path")
+    x.add_argument("--xlstart", type=Path, help="install: Excel's XLSTART folder (default: found)")
+    x.add_argument("--config", type=Path, help="install: the add-in's user config file (default: found)")
+    x.set_defaults(func=cmd_addin)
     return p
 
 

@@ -63,3 +63,20 @@ COVER_NAMES = {"COVER_TITLE": 1, "COVER_SUBTITLE": 1, "COVER_SOURCE": 1, "COVER_
 SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据的最新月份）",
                  "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）"}
 RAW_TABLE = "RawData"
+
+#: A cell Excel recomputes whenever the 原始数据 table (rows, values, codes, flows, names)
+#: or the settings change: the cell functions compare it with the token their cached engine was built from,
+#: so a warm call reads one cell and never the raw table. Weights MOD(ROW,997)+1 keep the
+#: sums exact in double precision for large tables.
+RAW_TOKEN_NAME = "RAW_TOKEN"
+_W = "(MOD(ROW(RawData[美元]),997)+1)"
+RAW_TOKEN_FORMULA = (
+    f'=ROWS(RawData[美元])&"|"&SUM(RawData[美元])&"|"&SUMPRODUCT({_W}*RawData[美元])'
+    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[贸易伙伴编码],0))'
+    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[注册地编码],0))'
+    f'&"|"&SUMPRODUCT({_W}*IFERROR(MOD(--RawData[商品编码],100000),0))'
+    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[数据年月]-200000,0))'
+    f'&"|"&SUMPRODUCT({_W}*(RawData[进出口]="出口"))'
+    f'&"|"&SUMPRODUCT({_W}*LEN(RawData[贸易伙伴名称]&RawData[注册地名称]))'
+    '&"|"&SET_PERIOD&"|"&SET_NET_YOY'
+)

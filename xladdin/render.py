@@ -19,6 +19,7 @@ from .tables import (
     SHARE_HEADER,
     TOP_SECTION,
     YOY_HEADER,
+    compute_table,
     compute_tables,
     period_words,
     table_notes,
@@ -116,6 +117,13 @@ def _entry(entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
     return _row(e["label"], e["value"], e["yoy"])
 
 
+def build_table_body(engine: Engine, no: int, period: str) -> Block:
+    """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
+    layout = LAYOUTS[no]
+    body = compute_table(engine, no, period)
+    return _block(layout.name("BODY"), _body(layout, body, engine.settings.top_n))
+
+
 def build_plan(engine: Engine, period: str) -> Plan:
     """Every block of the workbook for one period: cover, tables 1–7, settings echo."""
     result = compute_tables(engine, period)
@@ -129,7 +137,7 @@ def build_plan(engine: Engine, period: str) -> Plan:
         blocks.append(_text_block(layout.name("TITLE"), [[title]]))
         blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
         blocks.append(_block(layout.name("BODY"), _body(layout, result["tables"][str(no)],
-                                                         engine.settings.top_n)))
+                                                         engine.settings.top_n)))  # same as build_table_body
         notes = table_notes(spec, engine, period)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))

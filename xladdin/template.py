@@ -18,7 +18,16 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .layout import COVER_SHEET, LAYOUTS, RAW_TABLE, SETTING_NAMES, SETTINGS_SHEET, TableLayout
+from .layout import (
+    COVER_SHEET,
+    LAYOUTS,
+    RAW_TABLE,
+    RAW_TOKEN_FORMULA,
+    RAW_TOKEN_NAME,
+    SETTING_NAMES,
+    SETTINGS_SHEET,
+    TableLayout,
+)
 from .raw import CANONICAL_HEADERS, RAW_SHEET
 from .reference import load_reference
 from .tables import NET_NOTES, SOURCE_LINE, period_words
@@ -167,6 +176,11 @@ def _settings(book: Workbook) -> None:
         cell = ws.cell(r, 2, defaults[name])
         cell.number_format, cell.border = "@", BORDER
         _name(book, name, SETTINGS_SHEET, _abs(r, 2))
+    r = 3 + len(SETTING_NAMES) + 1
+    note = "原始数据指纹（Excel自动计算，供单元格函数判断数据是否变化，请勿修改）"
+    ws.cell(r, 1, note).font = Font(name=FONT, size=9)
+    ws.cell(r, 2, RAW_TOKEN_FORMULA).font = Font(name=FONT, size=9)
+    _name(book, RAW_TOKEN_NAME, SETTINGS_SHEET, _abs(r, 2))
     rule = DataValidation(type="list", formula1='"net_import_pct,abs_diff"', allow_blank=False)
     ws.add_data_validation(rule)
     rule.add("B4")

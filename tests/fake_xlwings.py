@@ -1,0 +1,156 @@
+"""A small fake of the xlwings objects xladdin uses (App, Book, Sheet, Range, Name).
+
+It holds an openpyxl workbook and behaves like Excel where xladdin relies on it: a bulk
+value read or write per range, text with a leading apostrophe stored as text, and the
+RAW_TOKEN cell recomputed whenever 原始数据 or 设置 change (here: a version number). It
+counts the cells read from 原始数据, so tests can prove a warm call reads none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.utils import range_boundaries
+
+from xladdin.layout import RAW_TOKEN_NAME, SETTINGS_SHEET
+from xladdin.raw import RAW_SHEET
+
+
+class FakeApp:
+    def __init__(self) -> None:
+        self.status_bar: Any = None
+        self.screen_updating = True
+        self.screen_updating_seen: list[bool] = []
+        self.alerts: list[tuple[str, str]] = []
+        self.calculations = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "screen_updating" and hasattr(self, "screen_updating_seen"):
+            self.screen_updating_seen.append(value)
+        super().__setattr__(name, value)
+
+    def alert(self, prompt: str, title: str = "", buttons: str = "ok", mode: str | None = None) -> str:
+        self.alerts.append((title, prompt))
+        return "ok"
+
+    def calculate(self) -> None:
+        self.calculations += 1
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+        self.sheet, self.row, self.col, self.rows, self.cols = sheet, row, col, rows, cols
+
+    def __getitem__(self, index: tuple[int, int]) -> FakeRange:
+        r, c = index
+        return FakeRange(self.sheet, self.row + r, self.col + c)
+
+    def resize(self, rows: int, cols: int) -> FakeRange:
+        return FakeRange(self.sheet, self.row, self.col, rows, cols)
+
+    @property
+    def value(self) -> Any:
+        book = self.sheet.book
+        if self.sheet.name == RAW_SHEET:
+            book.raw_cells_read += self.rows * self.cols
+        if self.sheet.name == SETTINGS_SHEET and (self.row, self.col) == book.token_cell:
+            return f"v{book.version}"  # Excel recomputes the token formula on every change
+        ws = self.sheet.ws
+        grid = [[ws.cell(self.row + i, self.col + j).value for j in range(self.cols)]
+                for i in range(self.rows)]
+        if self.rows == 1 and self.cols == 1:
+            return grid[0][0]
+        return grid
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        grid = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
+        ws = self.sheet.ws
+        for i, row in enumerate(grid):
+            for j, v in enumerate(row):
+                cell = ws.cell(self.row + i, self.col + j)
+                if isinstance(cell, MergedCell):
+                    continue
+                if isinstance(v, str) and v.startswith("'"):
+                    cell.value, cell.data_type = v[1:], "s"
+                else:
+                    cell.value = None if v == "" else v
+        self.sheet.book.writes.append((self.sheet.name, self.row, self.col, len(grid), len(grid[0])))
+        if self.sheet.name in (RAW_SHEET, SETTINGS_SHEET):
+            self.sheet.book.version += 1
+
+    @property
+    def number_format(self) -> str:
+        return self.sheet.ws.cell(self.row, self.col).number_format
+
+    @number_format.setter
+    def number_format(self, fmt: str) -> None:
+        for i in range(self.rows):
+            for j in range(self.cols):
+                cell = self.sheet.ws.cell(self.row + i, self.col + j)
+                if not isinstance(cell, MergedCell):
+                    cell.number_format = fmt
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, name: str) -> None:
+        self.book, self.name, self.ws = book, name, book.wb[name]
+
+    @property
+    def used_range(self) -> FakeRange:
+        return FakeRange(self, 1, 1, self.ws.max_row, self.ws.max_column)
+
+    def range(self, address: str) -> FakeRange:
+        c1, r1, c2, r2 = range_boundaries(address)
+        return FakeRange(self, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
+
+
+class _Sheets:
+    def __init__(self, book: FakeBook) -> None:
+        self.book = book
+
+    def __getitem__(self, name: str) -> FakeSheet:
+        if name not in self.book.wb.sheetnames:
+            raise KeyError(name)
+        return FakeSheet(self.book, name)
+
+
+class FakeName:
+    def __init__(self, book: FakeBook, name: str) -> None:
+        sheet, ref = next(iter(book.wb.defined_names[name].destinations))
+        self.refers_to_range = FakeSheet(book, sheet).range(ref.replace("$", ""))
+
+
+class _Names:
+    def __init__(self, book: FakeBook) -> None:
+        self.book = book
+
+    def __getitem__(self, name: str) -> FakeName:
+        if name not in self.book.wb.defined_names:
+            raise KeyError(name)
+        return FakeName(self.book, name)
+
+
+class FakeBook:
+    """A workbook file opened 'in Excel'."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = load_workbook(path)
+        self.fullname, self.name = str(path), Path(path).name
+        self.app = FakeApp()
+        self.sheets, self.names = _Sheets(self), _Names(self)
+        self.version = 0
+        self.raw_cells_read = 0
+        self.writes: list[tuple] = []
+        token = self.names[RAW_TOKEN_NAME].refers_to_range
+        self.token_cell = (token.row, token.col)
+
+
+class FakeCaller:
+    """What xlwings passes as ``caller``: the calling cell, whose sheet knows its book."""
+
+    def __init__(self, book: FakeBook, sheet: str = "表1") -> None:
+        self.sheet = FakeSheet(book, sheet)
