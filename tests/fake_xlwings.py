@@ -127,11 +127,14 @@ class FakeName:
 class _Names:
     def __init__(self, book: FakeBook) -> None:
         self.book = book
+        self.known: dict[str, FakeName] = {}
 
     def __getitem__(self, name: str) -> FakeName:
-        if name not in self.book.wb.defined_names:
-            raise KeyError(name)
-        return FakeName(self.book, name)
+        if name not in self.known:
+            if name not in self.book.wb.defined_names:
+                raise KeyError(name)
+            self.known[name] = FakeName(self.book, name)
+        return self.known[name]
 
 
 class FakeBook:

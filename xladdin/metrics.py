@@ -127,12 +127,16 @@ class Engine:
     def figure(self, flow: str, period: str, span: str, dim: str | None = None,
                key: str | None = None, with_prior: bool = True) -> Figure:
         """One value: the flow total, one key of a dimension, or a region ('ASEAN', 'EU')."""
+        return self._cached(("figure", flow, period, span, dim, key, with_prior),
+                            lambda: self._figure(flow, period, span, dim, key, with_prior))
+
+    def _figure(self, flow: str, period: str, span: str, dim: str | None, key: str | None,
+                with_prior: bool) -> Figure:
         total = self.total(flow, period, span, with_prior)
         if dim is None:
             return total
         if dim == "region":
-            return self._cached(("region", flow, key, period, span, with_prior),
-                                lambda: self._region(flow, key, period, span, total.value, with_prior))
+            return self._region(flow, key, period, span, total.value, with_prior)
         frame = self.breakdown(flow, dim, period, span, with_prior)
         if key in frame.index:
             row = frame.loc[key]

@@ -31,6 +31,11 @@ def normalize_name(names: pd.Series) -> pd.Series:
     return names.astype("str").str.strip().str.translate(_FULLWIDTH)
 
 
+def normalize_one(name: str) -> str:
+    """``normalize_name`` for a single name (what a person types in a cell)."""
+    return name.strip().translate(_FULLWIDTH)
+
+
 def _read(name: str) -> pd.DataFrame:
     with resources.files("xladdin.data").joinpath(name).open(encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)

@@ -11,17 +11,16 @@ one-cell read unless the raw data or settings changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
-import pandas as pd
 import xlwings as xw
 
 from .errors import XladdinError
 from .excel import CACHE
 from .metrics import Engine
 from .periods import parse_period
-from .reference import load_reference, normalize_name
+from .reference import load_reference, normalize_one
 from .render import DASH, build_table_body
 
 FLOWS = {"出口": "export", "export": "export", "exports": "export",
@@ -84,8 +83,12 @@ def _span(value: Any) -> str:
 
 def _key(dim: str, value: Any) -> tuple[str, str]:
     """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners."""
+    return _resolve(dim, _text(value))
+
+
+@lru_cache(maxsize=4096)
+def _resolve(dim: str, text: str) -> tuple[str, str]:
     ref = load_reference()
-    text = _text(value)
     if dim == "product":
         code = text if text in ref.product_names else ref.product_codes.get(text.lower(),
                                                                             ref.product_codes.get(text))
@@ -93,8 +96,7 @@ def _key(dim: str, value: Any) -> tuple[str, str]:
         if text.lower() in REGIONS or text in REGIONS:
             return "region", REGIONS.get(text, REGIONS.get(text.lower()))
         padded = text.zfill(3) if text.isdigit() else text
-        code = padded if padded in ref.partner_names else \
-            ref.partner_codes.get(normalize_name(pd.Series([text])).iloc[0])
+        code = padded if padded in ref.partner_names else ref.partner_codes.get(normalize_one(text))
     else:
         code = text if text in ref.province_short else ref.province_codes.get(text)
     if code is None:
