@@ -87,7 +87,7 @@ def main() -> None:
     if not args.xlsx.exists() or args.rows != 1_000_000:
         timed(f"write xlsx ({args.xlsx.name}, openpyxl write-only)", lambda: write_xlsx(cube, args.xlsx))
     print(f"  xlsx size: {args.xlsx.stat().st_size / 1e6:.1f} MB")
-    table, first = timed(f"read sheet {RAW_SHEET} from xlsx (calamine)", lambda: read_xlsx_table(args.xlsx))
+    table, first = timed(f"read sheet {RAW_SHEET} from xlsx (fastexcel)", lambda: read_xlsx_table(args.xlsx))
     raw_x = timed("  + validate", lambda: normalize(table, "bench.xlsx", first))
     timed("  + seven tables", lambda: compute_tables(from_raw(raw_x), "2025-07"))
 
