@@ -251,28 +251,27 @@ def normalize(
         raise XladdinError(f"{source}: there are no data rows under the header; paste or import "
                            "the customs rows first")
 
+    def convert(key: str, func, what: str, fix: str) -> pd.Series:
+        """A column converted per distinct value; the first value it cannot take is an error."""
+        values = coded[key].expand(func(coded[key].distinct["text"]))
+        bad = values.isna()
+        if bad.any():
+            raise _row_error(source, rows[bad], str(keys[key]),
+                             f"'{coded[key].text[bad].iloc[0]}' {what}", fix)
+        return values.astype("str")
+
     out = pd.DataFrame(index=table.index)
     if "period" in keys:
-        periods = coded["period"].expand(_period_of(coded["period"].distinct["text"]))
-        bad = periods.isna()
-        if bad.any():
-            raise _row_error(source, rows[bad], str(keys["period"]),
-                             f"'{coded['period'].text[bad].iloc[0]}' is not a month",
-                             "write months as YYYYMM or YYYY-MM, e.g. 202507")
-        out["period"] = periods.astype("str")
+        out["period"] = convert("period", _period_of, "is not a month",
+                                "write months as YYYYMM or YYYY-MM, e.g. 202507")
     elif period:
         out["period"] = parse_period_or_range(period)
     else:
         raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
     if "flow" in keys:
-        flows = coded["flow"].expand(coded["flow"].distinct["text"].str.lower().map(_FLOWS))
-        bad = flows.isna()
-        if bad.any():
-            raise _row_error(source, rows[bad], str(keys["flow"]),
-                             f"'{coded['flow'].text[bad].iloc[0]}' is not a flow",
-                             "write 出口 or 进口 (export / import)")
-        out["flow"] = flows.astype("str")
+        out["flow"] = convert("flow", lambda text: text.str.lower().map(_FLOWS), "is not a flow",
+                              "write 出口 or 进口 (export / import)")
     elif flow:
         out["flow"] = _FLOWS.get(flow.lower(), flow)
     else:
