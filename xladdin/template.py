@@ -85,7 +85,7 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
             cell = ws.cell(r, c)
             cell.font, cell.border = font, BORDER
             cell.alignment = Alignment(horizontal="left" if c in label_cols else "right",
-                                       vertical="center")
+                                       vertical="center", indent=1)
             cell.number_format = "@" if c in label_cols else "0.0;-0.0;0.0"
     if spec.kind == "ranking" and spec.regions:
         for r in (layout.body_row, layout.body_row + 3):
