@@ -129,3 +129,37 @@ def test_a_changed_raw_value_changes_the_results(caller):
     book.sheets["设置"].range("B4").value = "abs_diff"  # a settings change also reloads
     table = CHIP_TABLE(1.0, "2025-07", caller=caller)
     assert isinstance(table[3][2], float) and abs(table[3][2]) < 100  # now an absolute change
+
+
+def test_empty_period_means_the_latest_month(caller, demo_result):
+    assert CHIP_VALUE("出口", None, caller=caller) == pytest.approx(t(demo_result, 1)[1]["month"]["value"])
+
+
+def test_excel_recomputes_the_raw_token_when_data_change(workbook, tmp_path):
+    """The real RAW_TOKEN formula, evaluated by a spreadsheet (LibreOffice), changes when one
+    value, one partner code or one flow changes, and stays the same otherwise."""
+    from tests.office import sheets_as_shown
+
+    variants = {"same": None, "value": ("H", 1), "code": ("D", None), "flow": ("B", None)}
+    tokens = {}
+    for name, change in variants.items():
+        book = load_workbook(workbook)
+        ws = book["原始数据"]
+        if change:
+            column, delta = change
+            row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[3].value == "133")
+            cell = ws[f"{column}{row}"]
+            if column == "H":
+                cell.value += delta
+            elif column == "D":
+                cell.value = "116"
+            else:
+                cell.value = "进口" if cell.value == "出口" else "出口"
+        path = tmp_path / f"{name}.xlsx"
+        book.save(path)
+        shown = sheets_as_shown(path, tmp_path / name)
+        tokens[name] = next(r[1] for r in shown["设置"] if r and r[0].startswith("原始数据指纹"))
+    assert tokens["same"].count("|") == 10 and not tokens["same"].startswith("#")
+    assert len({tokens["same"], tokens["value"], tokens["code"], tokens["flow"]}) == 4
+    again = sheets_as_shown(workbook, tmp_path / "again")
+    assert next(r[1] for r in again["设置"] if r and r[0].startswith("原始数据指纹")) == tokens["same"]

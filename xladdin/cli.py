@@ -144,7 +144,10 @@ def _add_raw_options(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     p = argparse.ArgumentParser(prog="xladdin", description="China chip-trade (HS 8542) monthly report")
+    p.add_argument("--version", action="version", version=f"xladdin {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("tables", help="print tables 1-7 for a period")
     _add_raw_options(t)

@@ -104,7 +104,8 @@ class EngineCache:
         if entry is None or entry.token != token or token in (None, ""):
             self.loads += 1
             period, settings = settings_from_book(book)
-            entry = _Entry(token, from_raw(raw_from_book(book), settings), period)
+            engine = from_raw(raw_from_book(book), settings)
+            entry = _Entry(token, engine, period or engine.model.latest_period())
             self.entries[book.fullname] = entry
         return entry.engine, entry.period
 
