@@ -218,3 +218,62 @@ def test_committed_template_matches_the_generator():
             [[c.value for c in r] for r in fresh[name].iter_rows()]
         assert re.sub(r"\s", "", str(committed[name].merged_cells)) == \
             re.sub(r"\s", "", str(fresh[name].merged_cells))
+
+
+def _part(path: Path, sheet: str) -> bytes:
+    """The XML part of a sheet, found through workbook.xml and its relationships."""
+    from xladdin.xlsxpatch import XlsxPatch
+
+    patch = XlsxPatch(path)
+    try:
+        return patch.zip.read(patch.parts[sheet])
+    finally:
+        patch.close()
+
+
+def test_refresh_leaves_the_raw_sheet_byte_identical(tmp_path):
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    raw_before, settings_before = _part(work, "原始数据"), _part(work, "设置")
+    assert main(["refresh", str(work)]) == 0
+    assert _part(work, "原始数据") == raw_before and _part(work, "设置") == settings_before
+
+
+def test_refresh_a_workbook_saved_by_another_program(tmp_path, demo_result):
+    """LibreOffice writes shared strings, relative part names and its own XML; refresh patches
+    such a file and it still opens, in LibreOffice and openpyxl, with the engine's numbers."""
+    import subprocess
+
+    from tests.office import soffice
+
+    work = tmp_path / "原版.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    book = load_workbook(work)
+    for row in book["表4"].iter_rows(min_row=5, max_row=18):
+        for cell in row:
+            if cell.coordinate not in book["表4"].merged_cells:
+                cell.value = None  # start from empty table cells
+    book.save(work)
+    resaved = tmp_path / "lo"
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved), str(work)],
+                   check=True, capture_output=True, timeout=180)
+    target = resaved / "原版.xlsx"
+    assert main(["refresh", str(target)]) == 0
+    ws = load_workbook(target)["表4"]
+    expected = [e["label"] for e in demo_result["tables"]["4"]["month"]]
+    assert [ws.cell(r, 1).value for r in range(9, 19)] == expected
+    shown = sheets_as_shown(target, tmp_path / "csv")
+    assert shown["表4"][5][:3] == ["东盟", "42.6", "40.8"]
+
+
+def test_refresh_writes_a_moved_table_into_empty_cells(tmp_path, demo_result):
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    book = load_workbook(work)
+    book.defined_names["T6_BODY"] = DefinedName("T6_BODY", attr_text="'表6'!$J$40:$O$49")
+    book.save(work)
+    assert main(["refresh", str(work)]) == 0
+    ws = load_workbook(work)["表6"]
+    assert [ws.cell(r, 10).value for r in range(40, 50)] == [e["label"] for e in demo_result["tables"]["6"]["month"]]
+    assert ws.cell(40, 11).value == pytest.approx(demo_result["tables"]["6"]["month"][0]["value"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .errors import XladdinError
 
@@ -27,6 +27,9 @@ def parse_period(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", text) and 20000 <= float(text) <= 80000:
+        day = date(1899, 12, 30) + timedelta(days=int(float(text)))  # an Excel date serial
+        return f"{day.year:04d}-{day.month:02d}"
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:

@@ -20,7 +20,6 @@ from openpyxl.utils import range_boundaries
 from .errors import XladdinError
 from .layout import RAW_TABLE, SETTINGS_SHEET
 from .metrics import Engine, Settings
-from .periods import parse_period
 from .raw import CANONICAL_HEADERS, RAW_SHEET, RawData
 from .reference import load_reference
 from .render import Block, Plan, apply, build_plan
@@ -86,6 +85,12 @@ def check_output(path: Path, inputs: list[Path] = ()) -> None:
 
 def save_atomic(book: Workbook, path: Path) -> None:
     """Save via a temporary file in the same folder and a rename: all or nothing."""
+    write_atomic(path, book.save)
+
+
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(temp_path)`` for a temporary file beside ``path``, then rename it over
+    ``path``; on any failure the temporary file is removed and ``path`` is untouched."""
     path = Path(path)
     check_output(path)
     handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
@@ -94,7 +99,7 @@ def save_atomic(book: Workbook, path: Path) -> None:
     os.umask(umask)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
     try:
-        book.save(temp)
+        write(temp)
         os.chmod(temp, mode)
         os.replace(temp, path)
     except PermissionError:
@@ -166,19 +171,6 @@ def write_raw_rows(book: Workbook, rows: list[tuple]) -> None:
                 cell.value, cell.data_type = str(cell.value), "s"
     if RAW_TABLE in ws.tables:
         ws.tables[RAW_TABLE].ref = f"A1:H{max(len(rows) + 1, 2)}"
-
-
-def read_settings(book: Workbook) -> tuple[str | None, Settings]:
-    """The report period and options from the workbook's 设置 sheet."""
-    backend = OpenpyxlBackend(book)
-    values = {}
-    for name in ("SET_PERIOD", "SET_NET_YOY"):
-        sheet, row, col = backend.anchor(name)
-        values[name] = book[sheet].cell(row, col).value
-    period = values["SET_PERIOD"]
-    period = parse_period(period) if period not in (None, "") else None
-    net = str(values["SET_NET_YOY"] or "net_import_pct").strip()
-    return period, Settings(net_yoy=net)
 
 
 def write_settings(book: Workbook, period: str, settings: Settings) -> None:
