@@ -186,6 +186,24 @@ def test_refresh_after_editing_raw_data(tmp_path):
     finished = tmp_path / "月报_发布版.xlsx"
     assert load_workbook(finished)["表1"]["B6"].value == pytest.approx(export_july)
     assert "原始数据" not in load_workbook(finished).sheetnames
+    # every table equals a fresh build from the edited raw data
+    rebuilt = tmp_path / "rebuilt.xlsx"
+    assert main(["build", str(work), "-o", str(rebuilt)]) == 0
+    fresh = load_workbook(rebuilt)
+    original = tmp_path / "original.xlsx"
+    assert main(["demo", "-o", str(original)]) == 0
+    unedited = load_workbook(original)
+    changed = 0
+    for name in fresh.defined_names:
+        if name.endswith("_BODY"):
+            sheet, ref = next(iter(fresh.defined_names[name].destinations))
+            got = [[c.value for c in row] for row in refreshed[sheet][ref.replace("$", "")]]
+            want = [[c.value for c in row] for row in fresh[sheet][ref.replace("$", "")]]
+            assert got == [[pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for v in r] for r in want]
+            before_table = [[c.value for c in row] for row in unedited[sheet][ref.replace("$", "")]]
+            changed += (before_table != want) * (1 << int(name[1]))
+    # the edit is in the product extract: table 1 (its totals) and table 2 change, no other
+    assert changed == (1 << 1) | (1 << 2)
 
 
 def test_output_errors_leave_nothing_behind(tmp_path, capsys):

@@ -177,6 +177,25 @@ def xlstart_folder() -> Path:
                        "and 'xladdin refresh' instead (or pass --xlstart DIR to copy the add-in anyway)")
 
 
+def _xlwings_install() -> Path:
+    """Build the add-in and hand it to xlwings' own installer (which also closes and reloads
+    it in a running Excel)."""
+    import argparse
+    import tempfile
+
+    folder = xlstart_folder()  # refuses on systems without Excel
+    with tempfile.TemporaryDirectory() as temp:
+        built = build_addin(Path(temp) / ADDIN_NAME)
+        try:
+            from xlwings.cli import addin_install
+
+            addin_install(argparse.Namespace(file=str(built), dir=None, glob=False))
+        except Exception as exc:
+            raise XladdinError(f"xlwings could not install the add-in ({exc}); close Excel and try "
+                               "again, or copy xladdin.xlam into Excel's XLSTART folder") from None
+    return folder / ADDIN_NAME
+
+
 def user_config_path(home: Path | None = None) -> Path:
     """The user config file the add-in's VBA reads (named after its VBA project)."""
     home = home or Path.home()
@@ -187,11 +206,15 @@ def user_config_path(home: Path | None = None) -> Path:
 
 def install_addin(xlstart: Path | None = None, config: Path | None = None,
                   interpreter: str | None = None) -> tuple[Path, Path]:
-    """What ``xlwings addin install --file xladdin.xlam`` does, plus the add-in's configuration:
-    the add-in in XLSTART, and a user config naming this Python and the function module."""
-    folder = Path(xlstart) if xlstart else xlstart_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = build_addin(folder / ADDIN_NAME)
+    """``xlwings addin install --file xladdin.xlam`` plus the add-in's configuration: the add-in
+    in Excel's XLSTART folder (or ``xlstart``), and a user config naming this Python and the
+    function module."""
+    if xlstart:
+        folder = Path(xlstart)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = build_addin(folder / ADDIN_NAME)
+    else:
+        target = _xlwings_install()
     config = Path(config) if config else user_config_path()
     config.parent.mkdir(parents=True, exist_ok=True)
     python = interpreter or sys.executable

@@ -13,7 +13,11 @@ from .periods import parse_period
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(net_yoy=args.net_yoy, top_n=args.top)
+    never = getattr(args, "never_rank", None)
+    if never is None:
+        return Settings(net_yoy=args.net_yoy, top_n=args.top)
+    codes = tuple(c.strip() for c in never.split(",") if c.strip())
+    return Settings(net_yoy=args.net_yoy, top_n=args.top, never_ranked=codes)
 
 
 def _engine(args: argparse.Namespace):
@@ -141,6 +145,9 @@ def _add_raw_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     p.add_argument("--top", type=int, default=10, help="length of top lists (default 10)")
+    p.add_argument("--never-rank", metavar="CODES",
+                   help="partner codes never ranked, comma-separated (default 142,701,702,999; "
+                        "the residual groups 199…699 are never ranked)")
 
 
 def parser() -> argparse.ArgumentParser:
