@@ -295,3 +295,15 @@ def test_refresh_writes_a_moved_table_into_empty_cells(tmp_path, demo_result):
     ws = load_workbook(work)["表6"]
     assert [ws.cell(r, 10).value for r in range(40, 50)] == [e["label"] for e in demo_result["tables"]["6"]["month"]]
     assert ws.cell(40, 11).value == pytest.approx(demo_result["tables"]["6"]["month"][0]["value"])
+
+
+def test_init_writes_raw_rows_as_text_codes_in_a_resized_table(tmp_path):
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    ws = load_workbook(work)["原始数据"]
+    rows = len(read_raw([sample_path()]).frame)
+    assert ws.tables["RawData"].ref == f"A1:H{rows + 1}"
+    assert (ws["A2"].value, ws["A2"].number_format) == ("202401", "@")
+    codes = {ws.cell(r, 4).value for r in range(2, rows + 2)} - {None}
+    assert codes and all(isinstance(c, str) and len(c) == 3 for c in codes)
+    assert all(isinstance(ws.cell(r, 8).value, float) for r in range(2, rows + 2))

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
 
 from .errors import Findings, XladdinError
-from .raw import RAW_SHEET, RawData, empty_frame, read_raw
+from .raw import RAW_SHEET, RawData, empty_frame, header_key, normalize, read_raw, read_xlsx_table
 from .reference import load_reference
-from .workbook import canonical_rows, check_output, progress, save_atomic, write_raw_rows
+from .workbook import canonical_rows, check_output, progress, write_atomic
+from .xlsxpatch import XlsxPatch
 
 KEY = ["period", "flow", "hs_code", "partner", "province"]
 
@@ -27,15 +27,6 @@ class ImportResult:
     replaced: int
     revisions: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
-
-
-def _existing(workbook: Path) -> RawData:
-    try:
-        return read_raw([workbook])
-    except XladdinError as exc:
-        if "no data rows" in str(exc):
-            return RawData(empty_frame())
-        raise
 
 
 def _describe(row: pd.Series) -> str:
@@ -59,31 +50,39 @@ def import_into(files: list[Path], workbook: Path, flow: str | None = None,
     progress("reading the downloads")
     new = read_raw(files, flow=flow, period=data_period)
     result = ImportResult(0, 0, findings=new.findings)
-    fresh = new.frame.drop_duplicates(KEY, keep="last")
+    fresh = new.frame.drop_duplicates(KEY, keep="last").reset_index(drop=True)
     if len(fresh) < len(new.frame):
         result.findings.add("warning", f"{len(new.frame) - len(fresh)} rows repeat in the imported "
                             "files; the last one of each was kept", "", "check the downloads")
-    old = _existing(workbook)
+    table, first_row = read_xlsx_table(workbook)
+    filled = ~table.fillna("").astype("str").apply(lambda column: column.str.strip()).eq("").all(axis=1)
+    table = table[filled]
+    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row) if len(table) else \
+        RawData(empty_frame())
     matched = old.frame.merge(fresh[[*KEY, "value"]], on=KEY, how="inner", suffixes=("_old", "_new"))
     changed = matched[matched["value_old"] != matched["value_new"]]
     result.revisions = [_describe(r) for _, r in changed.iterrows()]
-    replaced_rows = set(matched["row"])
+    sheet_rows = pd.Series(range(first_row, first_row + len(filled)), index=filled.index)[filled]
+    kept = table[~sheet_rows.isin(set(matched["row"]))]
+    added = canonical_rows(RawData(fresh, new.findings, new.partner_labels))
+    keys = [header_key(h) for h in table.columns]
+    aligned = pd.DataFrame({h: added[k] if k in added else pd.Series(None, index=added.index, dtype=object)
+                            for h, k in zip(table.columns, keys)})
+    if "value_usd" not in keys:
+        raise XladdinError(f"{workbook.name}: the 原始数据 header has no 美元 column; restore the "
+                           "template's headers")
+    rows = pd.concat([kept.astype(object), aligned.astype(object)], ignore_index=True)
     progress(f"writing {workbook.name}")
+    patch = XlsxPatch(workbook)
     try:
-        book = load_workbook(workbook)
-    except Exception:
-        raise XladdinError(f"{workbook.name}: openpyxl cannot open the workbook; save it again as "
-                           ".xlsx in Excel") from None
-    if RAW_SHEET not in book.sheetnames:
-        raise XladdinError(f"{workbook.name}: no sheet '{RAW_SHEET}'; import into a workbook made by "
-                           "'xladdin init'")
-    ws = book[RAW_SHEET]
-    kept = [values for number, values in enumerate(ws.iter_rows(min_row=2, max_col=8, values_only=True),
-                                                     start=2)
-            if number not in replaced_rows and any(v not in (None, "") for v in values)]
-    added = list(canonical_rows(RawData(fresh.reset_index(drop=True), new.findings,
-                                        new.partner_labels)).itertuples(index=False))
-    write_raw_rows(book, kept + added)
-    save_atomic(book, workbook)
-    result.added, result.replaced = len(added), len(replaced_rows)
+        patch.replace_rows(RAW_SHEET, rows, header_row=first_row - 1, numeric={keys.index("value_usd")})
+
+        def write(temp: str) -> None:
+            patch.save(Path(temp))
+            patch.close()  # the rename needs the file closed (Windows)
+
+        write_atomic(workbook, write)
+    finally:
+        patch.close()
+    result.added, result.replaced = len(added), len(matched["row"].unique())
     return result

@@ -16,12 +16,13 @@ from .raw import read_raw
 from .render import Plan, apply, build_plan
 from .template import make_template
 from .workbook import (
+    canonical_rows,
     check_output,
-    fill_raw_sheet,
     finished_name,
     progress,
     render,
     save_atomic,
+    save_with_raw,
     strip_to_finished,
     write_atomic,
     write_settings,
@@ -75,12 +76,13 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
     book = open_template(template)
-    if include_raw:
-        fill_raw_sheet(book, raw)
     plan = render(book, engine, period)
     strip_to_finished(book, include_raw)
     progress(f"writing {out.name}")
-    save_atomic(book, out)
+    if include_raw:
+        save_with_raw(book, canonical_rows(raw), out)
+    else:
+        save_atomic(book, out)
     return Outcome([out], period, engine, plan, found)
 
 
@@ -101,12 +103,11 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     engine = from_raw(raw, settings)
     period = _period(engine, period)
     book = make_template()
-    fill_raw_sheet(book, raw)
     write_settings(book, period, engine.settings)
     found = audit(engine.model, period)
     plan = render(book, engine, period)
     progress(f"writing {out.name}")
-    save_atomic(book, out)
+    save_with_raw(book, canonical_rows(raw), out)
     return Outcome([out], period, engine, plan, found)
 
 
@@ -145,9 +146,11 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
     finally:
         patch.close()
     copy = make_template()
-    if include_raw:
-        fill_raw_sheet(copy, raw)
     render(copy, engine, period)
     progress(f"writing {finished.name}")
-    save_atomic(strip_to_finished(copy, include_raw), finished)
+    strip_to_finished(copy, include_raw)
+    if include_raw:
+        save_with_raw(copy, canonical_rows(raw), finished)
+    else:
+        save_atomic(copy, finished)
     return Outcome([path, finished], period, engine, plan, found)

@@ -88,7 +88,7 @@ def empty_frame() -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _header_key(name: object) -> str | None:
+def header_key(name: object) -> str | None:
     text = re.sub(r"[\s_（）()]", "", str(name)).lower()
     text = text.replace("supplimentary", "supplementary")
     for alias, key in _ALIASES.items():
@@ -227,7 +227,7 @@ def normalize(
     findings = Findings()
     keys: dict[str, str] = {}
     for name in table.columns:
-        key = _header_key(name)
+        key = header_key(name)
         if key and key not in keys:
             keys[key] = name
     if "value_usd" not in keys:
@@ -439,7 +439,7 @@ def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, i
                            f"{', '.join(reader.sheet_names)}); put the raw rows in a sheet '{sheet}'")
     grid = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_pandas()
     for i in range(min(20, len(grid))):
-        keys = [_header_key(h) for h in grid.iloc[i].fillna("")]
+        keys = [header_key(h) for h in grid.iloc[i].fillna("")]
         if "value_usd" in keys or "value_rmb" in keys:
             headers = [str(h).strip() if h == h and str(h).strip() else f"Unnamed{j}"
                        for j, h in enumerate(grid.iloc[i])]

@@ -16,6 +16,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
@@ -57,6 +59,7 @@ class XlsxPatch:
             self.parts[sheet.get("name")] = part
         self.names = {d.get("name"): d.text for d in workbook.iter(f"{Q}definedName")
                       if d.get("localSheetId") is None}
+        self.replaced: dict[str, list[bytes]] = {}  # whole parts rewritten, as chunks of bytes
         self.parsed: dict[str, etree._Element] = {}  # sheets read so far
         self.trees: dict[str, etree._Element] = {}  # sheets written: only these are re-serialised
 
@@ -116,13 +119,71 @@ class XlsxPatch:
         """Write the patched workbook to ``out`` (copying untouched parts as they are)."""
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for item in self.zip.infolist():
-                if item.filename in self.trees:
+                if item.filename in self.replaced:
+                    info = zipfile.ZipInfo(item.filename, item.date_time)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    with dst.open(info, "w", force_zip64=True) as sink:
+                        for chunk in self.replaced[item.filename]:
+                            sink.write(chunk)
+                elif item.filename in self.trees:
                     xml = etree.tostring(self.trees[item.filename], xml_declaration=True,
                                          encoding="UTF-8", standalone=True)
                     dst.writestr(item, xml, compress_type=zipfile.ZIP_DEFLATED)
                 else:
                     with self.zip.open(item) as src, dst.open(item, "w") as sink:
                         shutil.copyfileobj(src, sink, 1 << 20)
+
+
+    def replace_rows(self, sheet: str, frame: pd.DataFrame, header_row: int,
+                      numeric: set[int]) -> None:
+        """Replace every row below ``header_row`` of ``sheet`` with ``frame``; resize the sheet's
+        Excel Table (and its filter) and dimension to the new rows."""
+        part = self.parts[sheet]
+        xml = self.zip.read(part) if part not in self.replaced else b"".join(self.replaced[part])
+        open_tag = re.search(rb"<(?:\w+:)?sheetData\s*/?>", xml)
+        close = xml.rfind(b"</sheetData>") if open_tag and not open_tag.group(0).endswith(b"/>") else -1
+        if open_tag is None:
+            raise XladdinError(f"the sheet {sheet} has no cell data part; save the workbook again in Excel")
+        body = xml[open_tag.end():close] if close >= 0 else b""
+        kept = b""
+        for match in _ROW_START.finditer(body):
+            if int(match.group(1)) > header_row:
+                kept = body[:match.start()]
+                break
+        else:
+            kept = body
+        data_rows = body[len(kept):]
+        first = re.search(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", data_rows, re.S)
+        styles = _first_cell_styles(first.group(0) if first else b"", len(frame.columns))
+        new_rows = [rows_xml(frame.iloc[i:i + CHUNK], header_row + 1 + i, styles, numeric)
+                    for i in range(0, len(frame), CHUNK)]
+        head = xml[:open_tag.start()] + b"<sheetData>"
+        tail = xml[close:] if close >= 0 else b"</sheetData>" + xml[open_tag.end():]
+        last = header_row + max(len(frame), 1)
+        width = get_column_letter(len(frame.columns))
+        dimension = b"\\g<1>A1:" + f"{width}{last}".encode() + b'"'
+        head = re.sub(rb'(<(?:\w+:)?dimension\s+ref=")[^"]*"', dimension, head, count=1)
+        self.replaced[part] = [head + kept, *new_rows, tail]
+        self._resize_tables(part, last)
+
+
+    def _resize_tables(self, part: str, last: int) -> None:
+        rels_path = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels_path not in self.zip.namelist():
+            return
+        for rel in etree.fromstring(self.zip.read(rels_path)):
+            if not rel.get("Type", "").endswith("/table"):
+                continue
+            target = rel.get("Target")
+            table_part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(posixpath.dirname(part), target))
+            table = etree.fromstring(self.zip.read(table_part))
+            c1, r1, c2, _ = range_boundaries(table.get("ref"))
+            ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
+            table.set("ref", ref)
+            for element in table.iter(f"{Q}autoFilter"):
+                element.set("ref", ref)
+            self.trees[table_part] = table
 
 
 def _merged_cells(root: etree._Element) -> set[tuple[int, int]]:
@@ -176,3 +237,56 @@ def _set(cell: etree._Element, value) -> None:
     text.text = str(value)
     if text.text != text.text.strip():
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+# --- replacing the rows of a data table ---------------------------------------------------
+
+CHUNK = 100_000  # rows of XML built at a time, to bound memory
+_ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"(\d+)\"")
+
+
+def _escape(text: pd.Series) -> pd.Series:
+    return (text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+            .str.replace(">", "&gt;", regex=False))
+
+
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], numeric: set[int]) -> bytes:
+    """<row> elements for a frame of cells, built with vectorised string operations.
+
+    Text columns become inline strings (never formulas), ``numeric`` columns numbers; blank
+    cells are left out; ``styles`` are the cell style indices per column (the template's text
+    format for codes).
+    """
+    if frame.empty:
+        return b""
+    numbers = pd.Series(np.arange(first_row, first_row + len(frame)), index=frame.index).astype("str")
+    out = '<row r="' + numbers + '">'
+    for j, column in enumerate(frame.columns):
+        ref = f'<c r="{get_column_letter(j + 1)}' + numbers + '"' + (f' s="{styles[j]}"' if styles[j] else "")
+        values = frame[column]
+        if j in numeric:
+            number = pd.to_numeric(values, errors="coerce")
+            cell = ref + "><v>" + number.astype("str") + "</v></c>"
+            present = number.notna()
+        else:
+            text = values.astype("str")
+            present = values.notna() & (text.str.strip() != "")
+            cell = ref + ' t="inlineStr"><is><t>' + _escape(text) + "</t></is></c>"
+        out = out + cell.where(present, "")
+    out = out + "</row>"
+    return "".join(out.tolist()).encode("utf-8")
+
+
+def _first_cell_styles(row_xml: bytes, width: int) -> list[str | None]:
+    """The style index of each column's cell in a row (None where a cell has none)."""
+    styles: list[str | None] = [None] * width
+    for tag in re.finditer(rb"<(?:\w+:)?c\b([^>]*)>", row_xml):
+        ref = re.search(rb'\br="([A-Z]+)\d+"', tag.group(1))
+        style = re.search(rb'\bs="(\d+)"', tag.group(1))
+        if ref and style:
+            col = column_index_from_string(ref.group(1).decode()) - 1
+            if col < width:
+                styles[col] = style.group(1).decode()
+    return styles
+
+
