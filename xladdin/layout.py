@@ -58,8 +58,6 @@ def _shape(spec: TableSpec) -> tuple[int, int, int]:
 LAYOUTS = {no: TableLayout(spec, f"表{no}", *_shape(spec)) for no, spec in SPECS.items()}
 
 COVER_SHEET, SETTINGS_SHEET = "封面", "设置"
-COVER_NAMES = {"COVER_TITLE": 1, "COVER_SUBTITLE": 1, "COVER_SOURCE": 1, "COVER_NOTES": 4,
-               "COVER_CONTENTS": 7}
 SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据的最新月份）",
                  "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）"}
 RAW_TABLE = "RawData"

@@ -25,8 +25,6 @@ _BIT = {"product": 1, "partner": 2, "province": 4}
 #: Grains from coarsest to finest; for the flow total any grain will do, and the total row
 #: (grain 0) wins, then the product extract (the definition of HS 8542 itself).
 _PREFERENCE = (0, 1, 2, 4, 3, 5, 6, 7)
-FLOW_NAMES = {"export": "出口", "import": "进口"}
-DIM_NAMES = {"total": "合计", "product": "产品", "partner": "贸易伙伴", "province": "注册地"}
 
 
 @dataclass

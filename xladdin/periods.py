@@ -48,12 +48,6 @@ def shift_years(period: str, years: int) -> str:
     return f"{year + years:04d}-{month:02d}"
 
 
-def add_months(period: str, months: int) -> str:
-    year, month = year_month(period)
-    index = year * 12 + month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def span_months(period: str, span: str) -> tuple[str, ...]:
     """The months summed for a figure: the month itself, or January..period ('ytd')."""
     if span == "month":
@@ -62,16 +56,6 @@ def span_months(period: str, span: str) -> tuple[str, ...]:
         year, month = year_month(period)
         return tuple(f"{year:04d}-{m:02d}" for m in range(1, month + 1))
     raise XladdinError(f"unknown span '{span}'; use month (当月) or ytd (累计)")
-
-
-def month_range(first: str, last: str) -> tuple[str, ...]:
-    """All months from first to last inclusive."""
-    out = []
-    current = first
-    while current <= last:
-        out.append(current)
-        current = add_months(current, 1)
-    return tuple(out)
 
 
 RANGE_SEPARATOR = ".."
