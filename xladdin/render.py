@@ -136,8 +136,7 @@ def build_plan(engine: Engine, period: str) -> Plan:
         contents.append([title])
         blocks.append(_text_block(layout.name("TITLE"), [[title]]))
         blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
-        blocks.append(_block(layout.name("BODY"), _body(layout, result["tables"][str(no)],
-                                                         engine.settings.top_n)))  # same as build_table_body
+        blocks.append(build_table_body(engine, no, period))  # the engine memoises the figures
         notes = table_notes(spec, engine, period)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))

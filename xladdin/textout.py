@@ -26,11 +26,12 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def grid(rows: list[list[str]]) -> str:
+def grid(rows: list[list[str]], text_columns: set[int]) -> str:
+    """Aligned columns: names left, numbers right."""
     widths = [max(_width(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
     out = []
     for row in rows:
-        cells = [_pad(c, widths[i], i > 0 and i != 3) for i, c in enumerate(row)]
+        cells = [_pad(c, widths[i], i not in text_columns) for i, c in enumerate(row)]
         out.append("  ".join(cells).rstrip())
     return "\n".join(out)
 
@@ -71,5 +72,6 @@ def render_text(engine: Engine, result: dict) -> str:
                 rows.append([m["label"], fmt(m["value"]), fmt(m["yoy"]),
                              y["label"], fmt(y["value"]), fmt(y["yoy"])])
         notes = "\n".join(table_notes(spec, engine, period))
-        blocks.append(f"{title}\n\n{grid(rows)}\n\n{notes}")
+        text_columns = {0, 3} if spec.kind == "ranking" else {0}
+        blocks.append(f"{title}\n\n{grid(rows, text_columns)}\n\n{notes}")
     return "\n\n\n".join(blocks) + "\n"
