@@ -307,3 +307,30 @@ def test_init_writes_raw_rows_as_text_codes_in_a_resized_table(tmp_path):
     codes = {ws.cell(r, 4).value for r in range(2, rows + 2)} - {None}
     assert codes and all(isinstance(c, str) and len(c) == 3 for c in codes)
     assert all(isinstance(ws.cell(r, 8).value, float) for r in range(2, rows + 2))
+
+
+def test_refresh_drops_a_stale_calculation_chain(tmp_path):
+    """Workbooks saved by Excel carry xl/calcChain.xml; after cells are rewritten it is dropped
+    with its references, so Excel rebuilds it instead of offering a repair."""
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    with_chain = tmp_path / "excel.xlsx"
+    with zipfile.ZipFile(work) as src, zipfile.ZipFile(with_chain, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType='
+                                    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdChain" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/calcChain" '
+                                    b'Target="calcChain.xml"/></Relationships>')
+            dst.writestr(item, data)
+        dst.writestr("xl/calcChain.xml", b'<calcChain xmlns="http://schemas.openxmlformats.org/'
+                     b'spreadsheetml/2006/main"><c r="B5" i="2"/></calcChain>')
+    assert main(["refresh", str(with_chain)]) == 0
+    with zipfile.ZipFile(with_chain) as z:
+        assert "xl/calcChain.xml" not in z.namelist()
+        assert b"calcChain" not in z.read("[Content_Types].xml")
+        assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")
+    assert load_workbook(with_chain)["表1"]["B5"].value == pytest.approx(553.2, abs=0.05)

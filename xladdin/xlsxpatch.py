@@ -115,10 +115,32 @@ class XlsxPatch:
             return "".join(list(strings.iter(f"{Q}si"))[int(value.text)].itertext())
         return value.text
 
+    def _drop_calc_chain(self) -> set[str]:
+        """Excel's calculation chain lists formula cells; once cells are rewritten it may be
+        stale, which makes Excel offer to repair the file. It is optional: drop it (and its
+        two references) and Excel rebuilds it."""
+        chain = "xl/calcChain.xml"
+        if chain not in self.zip.namelist() or not (self.trees or self.replaced):
+            return set()
+        types = etree.fromstring(self.zip.read("[Content_Types].xml"))
+        for override in list(types):
+            if override.get("PartName") == "/" + chain:
+                types.remove(override)
+        rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+        for rel in list(rels):
+            if rel.get("Target", "").lstrip("/").removeprefix("xl/") == "calcChain.xml":
+                rels.remove(rel)
+        self.trees["[Content_Types].xml"] = types
+        self.trees["xl/_rels/workbook.xml.rels"] = rels
+        return {chain}
+
     def save(self, out: Path) -> None:
         """Write the patched workbook to ``out`` (copying untouched parts as they are)."""
+        skip = self._drop_calc_chain()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for item in self.zip.infolist():
+                if item.filename in skip:
+                    continue
                 if item.filename in self.replaced:
                     info = zipfile.ZipInfo(item.filename, item.date_time)
                     info.compress_type = zipfile.ZIP_DEFLATED
@@ -219,7 +241,9 @@ def _cell(row: etree._Element, number: int, col: int) -> etree._Element:
         if current > col:
             new = etree.Element(f"{Q}c", r=ref)
             cell.addprevious(new)
+            row.attrib.pop("spans", None)  # an optional hint that no longer holds
             return new
+    row.attrib.pop("spans", None)
     return etree.SubElement(row, f"{Q}c", r=ref)
 
 
