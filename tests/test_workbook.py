@@ -307,6 +307,13 @@ def test_init_writes_raw_rows_as_text_codes_in_a_resized_table(tmp_path):
     codes = {ws.cell(r, 4).value for r in range(2, rows + 2)} - {None}
     assert codes and all(isinstance(c, str) and len(c) == 3 for c in codes)
     assert all(isinstance(ws.cell(r, 8).value, float) for r in range(2, rows + 2))
+    settings = load_workbook(work)["设置"]
+    assert settings["B3"].value is None and settings["B4"].value == "net_import_pct"  # follows the data
+    chosen = tmp_path / "三月.xlsx"
+    assert main(["init", str(chosen), "--demo", "--period", "2025-03"]) == 0
+    assert load_workbook(chosen)["设置"]["B3"].value == "2025-03"
+    assert main(["refresh", str(chosen)]) == 0
+    assert load_workbook(chosen)["表1"]["A1"].value.startswith("表1：2025年3月")
 
 
 def test_refresh_drops_a_stale_calculation_chain(tmp_path):

@@ -101,9 +101,9 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     progress("reading raw data")
     raw = read_raw(raw_paths)
     engine = from_raw(raw, settings)
-    period = _period(engine, period)
+    chosen, period = period, _period(engine, period)
     book = make_template()
-    write_settings(book, period, engine.settings)
+    write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
     found = audit(engine.model, period)
     plan = render(book, engine, period)
     progress(f"writing {out.name}")

@@ -172,7 +172,8 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path) -> None:
     write_atomic(path, write)
 
 
-def write_settings(book: Workbook, period: str, settings: Settings) -> None:
+def write_settings(book: Workbook, period: str | None, settings: Settings) -> None:
+    """Fill 设置: the report month (None leaves it empty: the latest month in the data)."""
     backend = OpenpyxlBackend(book)
     for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy)):
         sheet, row, col = backend.anchor(name)
