@@ -146,3 +146,32 @@ def test_import_twice_replaces_and_lists_revisions(tmp_path, capsys):
 
     korea = [r for r in load_workbook(work)["表4"].iter_rows(values_only=True) if r[0] == "韩国"]
     assert korea and korea[0][1] == pytest.approx(20.7)
+
+
+def test_import_replaces_the_right_rows_below_a_blank_row(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    book = load_workbook(work)
+    for cell in book["原始数据"][10]:
+        cell.value = None  # an emptied row in the middle of the table
+    book.save(work)
+    before = read_xlsx_table(work)[0]
+    july = pd.read_csv(sample_path(), dtype=str, keep_default_na=False)
+    july = july[(july["period"] == "202507") & (july["flow"] == "出口") & (july["partner_code"] == "133")]
+    revised = july.assign(value_usd="2070000000")
+    download = write_download(tmp_path / "出口_韩国_202507.csv", revised, ("partner",))
+    assert main(["import", str(download), "--into", str(work)]) == 0
+    after = read_xlsx_table(work)[0]
+    korea = after[(after["数据年月"] == "202507") & (after["进出口"] == "出口") & (after["贸易伙伴编码"] == "133")]
+    assert korea["美元"].astype(float).tolist() == [2070000000.0]
+    filled = before.dropna(how="all")
+    assert len(after) == len(filled)  # the blank row is gone, every other row kept
+    key = ["数据年月", "进出口", "商品编码", "贸易伙伴编码", "注册地编码"]
+    def korea_july(frame):
+        return (frame["数据年月"] == "202507") & (frame["进出口"] == "出口") & (frame["贸易伙伴编码"] == "133")
+
+    others_before, others_after = filled[~korea_july(filled)], after[~korea_july(after)]
+    assert sorted(map(tuple, others_before[key].fillna("").values.tolist())) == \
+        sorted(map(tuple, others_after[key].fillna("").values.tolist()))

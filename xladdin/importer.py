@@ -56,9 +56,10 @@ def import_into(files: list[Path], workbook: Path, flow: str | None = None,
                             "files; the last one of each was kept", "", "check the downloads")
     table, first_row = read_xlsx_table(workbook)
     filled = ~table.fillna("").astype("str").apply(lambda column: column.str.strip()).eq("").all(axis=1)
-    table = table[filled]
-    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row) if len(table) else \
+    # normalize numbers rows by their place in the sheet, so it gets the table blanks and all
+    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row) if filled.any() else \
         RawData(empty_frame())
+    table = table[filled]
     matched = old.frame.merge(fresh[[*KEY, "value"]], on=KEY, how="inner", suffixes=("_old", "_new"))
     changed = matched[matched["value_old"] != matched["value_new"]]
     result.revisions = [_describe(r) for _, r in changed.iterrows()]
