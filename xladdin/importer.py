@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .audit import KEY
 from .errors import Findings, XladdinError
 from .raw import RAW_SHEET, RawData, empty_frame, header_key, normalize, read_raw, read_xlsx_table
 from .reference import load_reference
-from .workbook import canonical_rows, check_output, progress, write_atomic
+from .workbook import FLOW_CN, canonical_rows, check_output, progress
 from .xlsxpatch import XlsxPatch
-
-KEY = ["period", "flow", "hs_code", "partner", "province"]
 
 
 @dataclass
@@ -32,7 +31,7 @@ class ImportResult:
 def _describe(row: pd.Series) -> str:
     """'2025-07 出口 韩国（133）: 2,074,900,000 → 2,070,000,000 USD'."""
     ref = load_reference()
-    parts = [row["period"], {"export": "出口", "import": "进口"}[row["flow"]]]
+    parts = [row["period"], FLOW_CN[row["flow"]]]
     for column, dim in (("hs_code", "product"), ("partner", "partner"), ("province", "province")):
         code = row[column]
         if isinstance(code, str):
@@ -77,12 +76,7 @@ def import_into(files: list[Path], workbook: Path, flow: str | None = None,
     patch = XlsxPatch(workbook)
     try:
         patch.replace_rows(RAW_SHEET, rows, header_row=first_row - 1, numeric={keys.index("value_usd")})
-
-        def write(temp: str) -> None:
-            patch.save(Path(temp))
-            patch.close()  # the rename needs the file closed (Windows)
-
-        write_atomic(workbook, write)
+        patch.commit()
     finally:
         patch.close()
     result.added, result.replaced = len(added), len(matched["row"].unique())

@@ -24,7 +24,6 @@ from .workbook import (
     save_atomic,
     save_with_raw,
     strip_to_finished,
-    write_atomic,
     write_settings,
 )
 from .xlsxpatch import XlsxPatch
@@ -137,12 +136,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
         plan = build_plan(engine, period)
         apply(plan, patch)
         progress(f"saving {path.name}")
-
-        def write(temp: str) -> None:
-            patch.save(Path(temp))
-            patch.close()  # the rename below needs the file closed (Windows)
-
-        write_atomic(path, write)
+        patch.commit()
     finally:
         patch.close()
     copy = make_template()

@@ -115,6 +115,16 @@ class XlsxPatch:
             return "".join(list(strings.iter(f"{Q}si"))[int(value.text)].itertext())
         return value.text
 
+    def commit(self) -> None:
+        """Replace the opened file with the patched one, atomically (temp file, rename)."""
+        from .workbook import write_atomic
+
+        def write(temp: str) -> None:
+            self.save(Path(temp))
+            self.close()  # the rename needs the file closed (Windows)
+
+        write_atomic(self.path, write)
+
     def _drop_calc_chain(self) -> set[str]:
         """Excel's calculation chain lists formula cells; once cells are rewritten it may be
         stale, which makes Excel offer to repair the file. It is optional: drop it (and its
