@@ -20,9 +20,9 @@ from .audit import audit, stop_on_errors
 from .engine import from_raw
 from .errors import XladdinError
 from .excel import CACHE, XlwingsBackend, raw_from_book, settings_from_book
+from .jobs import report_period, write_finished
 from .render import apply, build_plan
-from .template import make_template
-from .workbook import finished_name, render, save_atomic, strip_to_finished
+from .workbook import finished_name
 
 ADDIN_NAME = "xladdin.xlam"
 #: The quickstart add-in's VBA project is called myaddin: its config sheet and user config
@@ -92,9 +92,7 @@ def _refresh(book: Any) -> RefreshReport:
     raw = raw_from_book(book)
     period, settings = settings_from_book(book)
     engine = from_raw(raw, settings)
-    period = period or engine.model.latest_period()
-    if period is None:
-        raise XladdinError("原始数据 holds no usable rows; paste or import the customs rows first")
+    period = report_period(engine, period)
     found = audit(engine.model, period)
     stop_on_errors(found, force=False)
     plan = build_plan(engine, period)
@@ -108,9 +106,7 @@ def _refresh(book: Any) -> RefreshReport:
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
-    copy = make_template()
-    render(copy, engine, period)
-    save_atomic(strip_to_finished(copy), finished)
+    write_finished(engine, period, finished)
     CACHE.drop(book)
     app.calculate()  # the CHIP_* cells pick up the new data
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])

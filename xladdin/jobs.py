@@ -12,7 +12,7 @@ from .engine import from_raw, sample_path
 from .errors import Findings, XladdinError
 from .metrics import Engine, Settings
 from .periods import parse_period
-from .raw import read_raw
+from .raw import RawData, read_raw
 from .render import Plan, apply, build_plan
 from .template import make_template
 from .workbook import (
@@ -40,12 +40,13 @@ class Outcome:
     findings: Findings
 
 
-def _period(engine: Engine, period: str | None) -> str:
+def report_period(engine: Engine, period: str | None) -> str:
+    """The month to report: the one asked for, else the latest month in the data."""
     if period:
         return parse_period(period)
     latest = engine.model.latest_period()
     if latest is None:
-        raise XladdinError("the raw data holds no usable rows; nothing to report")
+        raise XladdinError("the raw data holds no usable rows; paste or import the customs rows first")
     return latest
 
 
@@ -70,19 +71,27 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     progress("reading raw data")
     raw = read_raw(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
-    period = _period(engine, period)
+    period = report_period(engine, period)
     found = audit(engine.model, period)
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
+    plan = write_finished(engine, period, out, raw if include_raw else None, template)
+    return Outcome([out], period, engine, plan, found)
+
+
+def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
+                   template: Path | None = None) -> Plan:
+    """The reader's values-only workbook: render, drop settings (and raw data unless given),
+    save atomically."""
     book = open_template(template)
     plan = render(book, engine, period)
-    strip_to_finished(book, include_raw)
+    strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
-    if include_raw:
-        save_with_raw(book, canonical_rows(raw), out)
-    else:
+    if raw is None:
         save_atomic(book, out)
-    return Outcome([out], period, engine, plan, found)
+    else:
+        save_with_raw(book, canonical_rows(raw), out)
+    return plan
 
 
 def demo(out: Path, settings: Settings | None = None) -> Outcome:
@@ -100,7 +109,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     progress("reading raw data")
     raw = read_raw(raw_paths)
     engine = from_raw(raw, settings)
-    chosen, period = period, _period(engine, period)
+    chosen, period = period, report_period(engine, period)
     book = make_template()
     write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
     found = audit(engine.model, period)
@@ -129,7 +138,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
         period = patch.read("SET_PERIOD")
         settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip())
         engine = from_raw(raw, settings)
-        period = _period(engine, period)
+        period = report_period(engine, period)
         found = audit(engine.model, period)
         stop_on_errors(found, force)
         progress(f"computing tables for {period}")
@@ -139,12 +148,5 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
         patch.commit()
     finally:
         patch.close()
-    copy = make_template()
-    render(copy, engine, period)
-    progress(f"writing {finished.name}")
-    strip_to_finished(copy, include_raw)
-    if include_raw:
-        save_with_raw(copy, canonical_rows(raw), finished)
-    else:
-        save_atomic(copy, finished)
+    write_finished(engine, period, finished, raw if include_raw else None)
     return Outcome([path, finished], period, engine, plan, found)
