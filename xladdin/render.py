@@ -20,7 +20,6 @@ from .tables import (
     TOP_SECTION,
     YOY_HEADER,
     compute_table,
-    compute_tables,
     period_words,
     table_notes,
 )
@@ -48,7 +47,6 @@ class Block:
 class Plan:
     period: str
     blocks: tuple[Block, ...]
-    result: dict  # the engine's tables, as ``xladdin tables --json`` prints them
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
@@ -126,7 +124,6 @@ def build_table_body(engine: Engine, no: int, period: str) -> Block:
 
 def build_plan(engine: Engine, period: str) -> Plan:
     """Every block of the workbook for one period: cover, tables 1–7, settings echo."""
-    result = compute_tables(engine, period)
     words = period_words(period, engine.settings.top_n)
     blocks: list[Block] = []
     contents = []
@@ -136,7 +133,7 @@ def build_plan(engine: Engine, period: str) -> Plan:
         contents.append([title])
         blocks.append(_text_block(layout.name("TITLE"), [[title]]))
         blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
-        blocks.append(build_table_body(engine, no, period))  # the engine memoises the figures
+        blocks.append(build_table_body(engine, no, period))
         notes = table_notes(spec, engine, period)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
@@ -155,7 +152,7 @@ def build_plan(engine: Engine, period: str) -> Plan:
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         _text_block("COVER_CONTENTS", contents),
     ]
-    return Plan(period, tuple(blocks), result)
+    return Plan(period, tuple(blocks))
 
 
 class Backend(Protocol):
