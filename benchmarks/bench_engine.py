@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xladdin.engine import from_raw
-from xladdin.raw import RAW_SHEET, normalize, read_csv_table, read_xlsx_table
-from xladdin.reference import load_reference
-from xladdin.tables import compute_tables
+from xladdin.engine.load import from_raw
+from xladdin.engine.raw import RAW_SHEET, normalize, read_csv_table, read_xlsx_table
+from xladdin.engine.reference import load_reference
+from xladdin.engine.tables import compute_tables
 
 COLUMNS = ["数据年月", "进出口", "商品编码", "贸易伙伴编码", "贸易伙伴名称", "注册地编码", "注册地名称",
            "美元"]

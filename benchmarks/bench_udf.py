@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.fake_xlwings import FakeBook, FakeCaller  # noqa: E402
-from xladdin.engine import sample_path  # noqa: E402
-from xladdin.excel import CACHE  # noqa: E402
+from xladdin.engine.load import sample_path  # noqa: E402
+from xladdin.excel.live import CACHE  # noqa: E402
+from xladdin.excel.udf import CHIP_RANK, CHIP_TABLE, CHIP_VALUE, CHIP_YOY  # noqa: E402
 from xladdin.jobs import init  # noqa: E402
-from xladdin.udf import CHIP_RANK, CHIP_TABLE, CHIP_VALUE, CHIP_YOY  # noqa: E402
 
 
 def report(label: str, start: float) -> None:

@@ -8,9 +8,9 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from xladdin.engine import demo, from_raw
-from xladdin.metrics import Settings
-from xladdin.raw import normalize
+from xladdin.engine.load import demo, from_raw
+from xladdin.engine.metrics import Settings
+from xladdin.engine.raw import normalize
 
 COLUMNS = ["period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
            "province_name", "value_usd"]
@@ -39,6 +39,6 @@ def seed() -> dict:
 
 @pytest.fixture(scope="session")
 def demo_result(demo_engine):
-    from xladdin.tables import compute_tables
+    from xladdin.engine.tables import compute_tables
 
     return compute_tables(demo_engine, "2025-07")

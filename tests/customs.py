@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xladdin.reference import load_reference
+from xladdin.engine.reference import load_reference
 
 HEADERS = {
     "zh": {"period": "数据年月", "hs": "商品编码", "hs_name": "商品名称", "pcode": "贸易伙伴编码",

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import range_boundaries
 
-from xladdin.layout import RAW_TOKEN_NAME, SETTINGS_SHEET
-from xladdin.raw import RAW_SHEET
+from xladdin.engine.raw import RAW_SHEET
+from xladdin.report.layout import RAW_TOKEN_NAME, SETTINGS_SHEET
 
 
 class FakeApp:

@@ -13,10 +13,10 @@ from openpyxl.utils import range_boundaries
 from tests.fake_xlwings import FakeBook
 from tests.office import sheets_as_shown
 from tests.test_workbook import assert_shown_report, assert_values_only
-from xladdin.addin import build_addin, install_addin
 from xladdin.cli import main
-from xladdin.layout import LAYOUTS
-from xladdin.render import build_plan
+from xladdin.excel.addin import build_addin, install_addin
+from xladdin.report.layout import LAYOUTS
+from xladdin.report.render import build_plan
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_ribbon_main_refreshes_the_live_workbook_like_build(live, tmp_path, demo
 def test_ribbon_reports_bad_data_in_a_message_box(live, tmp_path):
     ws = live.wb["原始数据"]
     ws["H5"].value = "abc"
-    from xladdin.addin import refresh_book
+    from xladdin.excel.addin import refresh_book
 
     assert refresh_book(live) is None
     title, message = live.app.alerts[0]
@@ -120,7 +120,7 @@ def test_configuration_names_the_function_module(xlam):
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode()
     assert 'name="myaddin.conf"' in workbook  # active: no leading underscore
-    assert '<c r="A6" s="1" t="s"><v>1</v></c><c r="B6" s="1" t="inlineStr"><is><t>xladdin.udf</t>' in sheet
+    assert '<c r="A6" s="1" t="s"><v>1</v></c><c r="B6" s="1" t="inlineStr"><is><t>xladdin.excel.udf</t>' in sheet
     assert "<si><t>PYTHONPATH</t></si><si><t>UDF Modules</t></si>" in strings  # shared string 1
     assert '<c r="B8" s="1" t="b"><v>1</v></c>' in sheet  # Use UDF Server
 
@@ -137,4 +137,4 @@ def test_install_copies_the_addin_and_writes_its_config(tmp_path, xlam):
                                   interpreter="/opt/python/bin/python3")
     assert addin.read_bytes() == xlam.read_bytes()
     text = config.read_text(encoding="utf-8")
-    assert '"UDF MODULES","xladdin.udf"' in text and '"USE UDF SERVER","True"' in text
+    assert '"UDF MODULES","xladdin.excel.udf"' in text and '"USE UDF SERVER","True"' in text

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from xladdin.cli import main
-from xladdin.engine import sample_path
+from xladdin.engine.load import sample_path
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 SAMPLE_LINE = "{period},{flow},{hs},{pcode},{pname},{rcode},{rname},{value}\n"
@@ -71,7 +71,7 @@ def planted(extra: str = "", drop: str | None = None, line: str = "", exit: int 
 
 
 def ten_thousand_rows(tmp: Path) -> Case:
-    from xladdin.reference import load_reference
+    from xladdin.engine.reference import load_reference
 
     ref = load_reference()
     cells = [(hs, p, r) for hs in ("85423190", "85423290") for p in ref.partners["code"]
@@ -108,7 +108,7 @@ def output_not_xlsx(tmp: Path) -> Case:
 
 
 def refresh_empty_workbook(tmp: Path) -> Case:
-    from xladdin.template import make_template
+    from xladdin.report.template import make_template
 
     work = tmp / "empty.xlsx"
     make_template().save(work)

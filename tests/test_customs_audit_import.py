@@ -9,8 +9,8 @@ import pytest
 
 from tests.customs import sample_as_downloads, write_download
 from xladdin.cli import main
-from xladdin.engine import sample_path
-from xladdin.raw import read_xlsx_table
+from xladdin.engine.load import sample_path
+from xladdin.engine.raw import read_xlsx_table
 
 
 def tables_json(capsys, *args) -> dict:
@@ -21,8 +21,8 @@ def tables_json(capsys, *args) -> dict:
 
 @pytest.fixture(scope="module")
 def canonical(tmp_path_factory):
-    from xladdin.engine import demo
-    from xladdin.tables import compute_tables
+    from xladdin.engine.load import demo
+    from xladdin.engine.tables import compute_tables
 
     return json.loads(json.dumps(compute_tables(demo(), "2025-07"), ensure_ascii=False))
 
@@ -57,7 +57,7 @@ def test_downloads_without_month_column_use_the_given_month_or_range(tmp_path, c
                                    with_period=False)
                     files.append((path, period))
     # one command per data period: import them into an empty workbook, then compare its tables
-    from xladdin.template import make_template
+    from xladdin.report.template import make_template
 
     work = tmp_path / "work.xlsx"
     make_template().save(work)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xladdin.engine import load
+from xladdin.engine.load import load
+from xladdin.engine.tables import compute_tables
 from xladdin.sample.generator import generate, load_seed
-from xladdin.tables import compute_tables
 
 
 def test_generator_reproduces_the_seed_and_is_deterministic(tmp_path):

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from xladdin.cli import main
-from xladdin.engine import from_raw, sample_path
-from xladdin.raw import RawData, read_raw
-from xladdin.tables import compute_tables
+from xladdin.engine.load import from_raw, sample_path
+from xladdin.engine.raw import RawData, read_raw
+from xladdin.engine.tables import compute_tables
 
 
 def cube_from_extracts(raw: RawData, months: set[str]) -> pd.DataFrame:

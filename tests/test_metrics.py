@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import engine_of
+from xladdin.engine.metrics import Settings
+from xladdin.engine.tables import compute_tables
 from xladdin.errors import MissingMonthsError
-from xladdin.metrics import Settings
-from xladdin.tables import compute_tables
 
 E8 = 1e8
 

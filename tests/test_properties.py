@@ -6,10 +6,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xladdin.engine import from_raw
-from xladdin.raw import RawData
-from xladdin.reference import load_reference
-from xladdin.tables import compute_tables
+from xladdin.engine.load import from_raw
+from xladdin.engine.raw import RawData
+from xladdin.engine.reference import load_reference
+from xladdin.engine.tables import compute_tables
 
 PRODUCTS = ["854231", "854232", "854233", "854239", "854290"]
 PARTNERS = ["110", "116", "133", "141", "142", "143", "199", "304", "502", "701", "111", "132"]

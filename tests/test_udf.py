@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from tests.fake_xlwings import FakeBook, FakeCaller
 from xladdin.cli import main
-from xladdin.excel import CACHE
-from xladdin.udf import CHIP_RANK, CHIP_SHARE, CHIP_TABLE, CHIP_VALUE, CHIP_YOY
+from xladdin.excel.live import CACHE
+from xladdin.excel.udf import CHIP_RANK, CHIP_SHARE, CHIP_TABLE, CHIP_VALUE, CHIP_YOY
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from tests.office import render_png, sheets_as_shown
 from xladdin.cli import main
-from xladdin.engine import sample_path
-from xladdin.raw import read_raw, read_xlsx_table
-from xladdin.tables import compute_tables
-from xladdin.template import TEMPLATE_PATH
+from xladdin.engine import load
+from xladdin.engine.load import sample_path
+from xladdin.engine.raw import read_raw, read_xlsx_table
+from xladdin.engine.tables import compute_tables
+from xladdin.report.template import TEMPLATE_PATH
 
 # The titles as the published report words them (written out here, not taken from the code).
 TITLES = {
@@ -174,7 +175,7 @@ def test_refresh_after_editing_raw_data(tmp_path):
     target[7].value += 1_000_000_000  # +10 亿美元 of July exports
     book.save(work)
     before, _ = read_xlsx_table(work)
-    engine_before = compute_tables(__import__("xladdin.engine").engine.demo(), "2025-07")
+    engine_before = compute_tables(load.demo(), "2025-07")
     assert main(["refresh", str(work)]) == 0
     after, _ = read_xlsx_table(work)
     assert before.equals(after)  # the raw data is kept exactly as it was
@@ -224,7 +225,7 @@ def test_output_errors_leave_nothing_behind(tmp_path, capsys):
 
 
 def test_committed_template_matches_the_generator():
-    from xladdin.template import make_template
+    from xladdin.report.template import make_template
 
     committed = load_workbook(TEMPLATE_PATH)
     fresh = make_template()
@@ -240,7 +241,7 @@ def test_committed_template_matches_the_generator():
 
 def _part(path: Path, sheet: str) -> bytes:
     """The XML part of a sheet, found through workbook.xml and its relationships."""
-    from xladdin.xlsxpatch import XlsxPatch
+    from xladdin.files.xlsxpatch import XlsxPatch
 
     patch = XlsxPatch(path)
     try:

@@ -5,6 +5,6 @@ __version__ = "0.1.0"
 
 def main() -> None:
     """The 刷新月报 ribbon button (the add-in runs ``import xladdin; xladdin.main()``)."""
-    from .addin import main as refresh_caller
+    from xladdin.excel.addin import main as refresh_caller
 
     refresh_caller()

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import XladdinError
-from .metrics import NET_YOY_CONVENTIONS, Settings
-from .periods import parse_period
+from xladdin.engine.metrics import NET_YOY_CONVENTIONS, Settings
+from xladdin.engine.periods import parse_period
+from xladdin.errors import XladdinError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -21,7 +21,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(args: argparse.Namespace):
-    from . import engine
+    from xladdin.engine import load as engine
 
     if args.demo and args.raw:
         raise XladdinError("give raw files or --demo, not both")
@@ -40,8 +40,8 @@ def _warn(findings) -> None:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from .tables import compute_tables
-    from .textout import render_text
+    from xladdin.engine.tables import compute_tables
+    from xladdin.report.textout import render_text
 
     eng = _engine(args)
     _warn(eng.model.findings)
@@ -63,7 +63,7 @@ def _report(outcome) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .jobs import build
+    from xladdin.jobs import build
 
     if not args.raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx)")
@@ -73,14 +73,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .jobs import demo
+    from xladdin.jobs import demo
 
     return _report(demo(args.output, _settings(args)))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .engine import sample_path
-    from .jobs import init
+    from xladdin.engine.load import sample_path
+    from xladdin.jobs import init
 
     raw = args.raw or ([sample_path()] if args.demo else [])
     if not raw:
@@ -89,13 +89,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from .jobs import refresh
+    from xladdin.jobs import refresh
 
     return _report(refresh(args.workbook, args.include_raw, args.force))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import audit
+    from xladdin.engine.audit import audit
 
     eng = _engine(args)
     found = audit(eng.model, parse_period(args.period) if args.period else None)
@@ -110,7 +110,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importer import import_into
+    from xladdin.files.importer import import_into
 
     result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period)
     _warn(result.findings)
@@ -122,14 +122,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
-    from .addin import ADDIN_NAME, build_addin, install_addin
+    from xladdin.excel.addin import ADDIN_NAME, build_addin, install_addin
 
     if args.action == "build":
         out = args.output if args.output.suffix.lower() == ".xlam" else args.output / ADDIN_NAME
         print(f"wrote {build_addin(out)}")
         return 0
     addin, config = install_addin(args.xlstart, args.config)
-    print(f"installed {addin}\nwrote {config} (this Python, UDF Modules = xladdin.udf)")
+    print(f"installed {addin}\nwrote {config} (this Python, UDF Modules = xladdin.excel.udf)")
     print("restart Excel: the 芯片月报 tab appears; for the =CHIP_* functions see docs/excel-addin.md")
     return 0
 

@@ -7,15 +7,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from .audit import audit, stop_on_errors
-from .engine import from_raw, sample_path
-from .errors import Findings, XladdinError
-from .metrics import Engine, Settings
-from .periods import parse_period
-from .raw import RawData, read_raw
-from .render import Plan, apply, build_plan
-from .template import make_template
-from .workbook import (
+from xladdin.engine.audit import audit, stop_on_errors
+from xladdin.engine.load import from_raw, sample_path
+from xladdin.engine.metrics import Engine, Settings
+from xladdin.engine.periods import parse_period
+from xladdin.engine.raw import RawData, read_raw
+from xladdin.errors import Findings, XladdinError
+from xladdin.files.workbook import (
     canonical_rows,
     check_output,
     finished_name,
@@ -26,7 +24,9 @@ from .workbook import (
     strip_to_finished,
     write_settings,
 )
-from .xlsxpatch import XlsxPatch
+from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.report.render import Plan, apply, build_plan
+from xladdin.report.template import make_template
 
 
 @dataclass

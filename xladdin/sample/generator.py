@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xladdin.reference import load_reference
+from xladdin.engine.reference import load_reference
 
 SEED = 20250824
 TOL = 0.049  # stay just inside the printed digit's rounding band (±0.05)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .metrics import Engine, Figure
-from .periods import year_month
+from xladdin.engine.metrics import Engine, Figure
+from xladdin.engine.periods import year_month
 
 UNIT_LABEL = "亿美元"
 

@@ -1,6 +1,6 @@
 """The monthly workbook template, made by code so it is reproducible.
 
-``python -m xladdin.template`` rewrites ``workbook_templates/chip_report_template.xlsx``;
+``python -m xladdin.report.template`` rewrites ``workbook_templates/chip_report_template.xlsx``;
 ``build`` makes the same template in memory. Sheets: 封面 (cover), 表1–表7, 原始数据 (an Excel
 Table with the canonical columns) and 设置 (settings). Every block the renderer fills has a
 defined name (see ``layout.py``).
@@ -18,7 +18,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .layout import (
+from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
+from xladdin.engine.reference import load_reference
+from xladdin.engine.tables import NET_NOTES, SOURCE_LINE, period_words
+from xladdin.report.layout import (
     COVER_SHEET,
     LAYOUTS,
     RAW_TABLE,
@@ -28,16 +31,13 @@ from .layout import (
     SETTINGS_SHEET,
     TableLayout,
 )
-from .raw import CANONICAL_HEADERS, RAW_SHEET
-from .reference import load_reference
-from .tables import NET_NOTES, SOURCE_LINE, period_words
 
 FONT = "Microsoft YaHei"
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "workbook_templates" / "chip_report_template.xlsx"
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "workbook_templates" / "chip_report_template.xlsx"
 
 
 def _name(book: Workbook, name: str, sheet: str, ref: str) -> None:

@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import range_boundaries
 
-from .errors import XladdinError
-from .layout import SETTINGS_SHEET
-from .metrics import Engine, Settings
-from .raw import RAW_SHEET, RawData
-from .reference import load_reference
-from .render import Block, Plan, apply, build_plan
+from xladdin.engine.metrics import Engine, Settings
+from xladdin.engine.raw import RAW_SHEET, RawData
+from xladdin.engine.reference import load_reference
+from xladdin.errors import XladdinError
+from xladdin.report.layout import SETTINGS_SHEET
+from xladdin.report.render import Block, Plan, apply, build_plan
 
 FLOW_CN = {"export": "出口", "import": "进口"}
 
@@ -156,7 +156,7 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path) -> None:
     The rows are written into the saved file as XML by ``XlsxPatch`` (vectorised), not cell
     by cell through openpyxl: a million rows take seconds.
     """
-    from .xlsxpatch import XlsxPatch
+    from xladdin.files.xlsxpatch import XlsxPatch
 
     def write(temp: str) -> None:
         staging = f"{temp}.plain"

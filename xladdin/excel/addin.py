@@ -16,20 +16,20 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .audit import audit, stop_on_errors
-from .engine import from_raw
-from .errors import XladdinError
-from .excel import CACHE, XlwingsBackend, raw_from_book, settings_from_book
-from .jobs import report_period, write_finished
-from .render import apply, build_plan
-from .workbook import finished_name
+from xladdin.engine.audit import audit, stop_on_errors
+from xladdin.engine.load import from_raw
+from xladdin.errors import XladdinError
+from xladdin.excel.live import CACHE, XlwingsBackend, raw_from_book, settings_from_book
+from xladdin.files.workbook import finished_name
+from xladdin.jobs import report_period, write_finished
+from xladdin.report.render import apply, build_plan
 
 ADDIN_NAME = "xladdin.xlam"
 #: The quickstart add-in's VBA project is called myaddin: its config sheet and user config
 #: file are named after it (``myaddin.conf``, ``~/.myaddin/myaddin.conf``).
 PROJECT = "myaddin"
 CALLBACK = "RibbonMyAddin.RunMain"
-UDF_MODULE = "xladdin.udf"
+UDF_MODULE = "xladdin.excel.udf"
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)  # zip timestamps, so builds are byte-identical
 
 CUSTOM_UI = f"""<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">
@@ -126,7 +126,7 @@ def quickstart_addin() -> Path:
 
 
 def _config_sheet(xml: str) -> str:
-    """Fill the add-in's config sheet: UDF Modules = xladdin.udf, Use UDF Server = True."""
+    """Fill the add-in's config sheet: UDF Modules = xladdin.excel.udf, Use UDF Server = True."""
     row6 = '<row r="6" spans="1:1" ht="15.75"><c r="A6" s="1" t="s"><v>1</v></c></row>'
     use_server = '<c r="B8" s="1" t="b"><v>0</v></c>'
     if row6 not in xml or use_server not in xml:

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import Findings, XladdinError
-from .periods import RANGE_SEPARATOR, parse_period_or_range
-from .reference import Reference, load_reference, normalize_name
+from xladdin.engine.periods import RANGE_SEPARATOR, parse_period_or_range
+from xladdin.engine.reference import Reference, load_reference, normalize_name
+from xladdin.errors import Findings, XladdinError
 
 RAW_SHEET = "原始数据"
 RAW_COLUMNS = ("period", "flow", "product", "partner", "province", "value", "source", "row", "hs_code")

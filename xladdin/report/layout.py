@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tables import SPECS, TableSpec
+from xladdin.engine.tables import SPECS, TableSpec
 
 TOP_N = 10
 REGION_ROWS = 2

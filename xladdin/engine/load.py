@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .metrics import Engine, Settings
-from .model import Model
-from .raw import RawData, read_raw
+from xladdin.engine.metrics import Engine, Settings
+from xladdin.engine.model import Model
+from xladdin.engine.raw import RawData, read_raw
 
 
 def sample_path() -> Path:

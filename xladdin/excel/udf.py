@@ -1,6 +1,6 @@
 """Excel cell functions: =CHIP_VALUE, =CHIP_YOY, =CHIP_SHARE, =CHIP_RANK, =CHIP_TABLE.
 
-Registered with xlwings (``UDF Modules: xladdin.udf``); on machines without Excel the
+Registered with xlwings (``UDF Modules: xladdin.excel.udf``); on machines without Excel the
 decorators do nothing and these are plain functions. Arguments come as Excel gives them:
 numbers as floats, blanks as None, ranges as 2-D lists, dates as datetimes. A bad argument
 returns a readable ``#CHIP!`` message in the cell, never a traceback. The functions are
@@ -16,12 +16,12 @@ from typing import Any
 
 import xlwings as xw
 
-from .errors import XladdinError
-from .excel import CACHE
-from .metrics import Engine
-from .periods import parse_period
-from .reference import load_reference, normalize_one
-from .render import DASH, build_table_body
+from xladdin.engine.metrics import Engine
+from xladdin.engine.periods import parse_period
+from xladdin.engine.reference import load_reference, normalize_one
+from xladdin.errors import XladdinError
+from xladdin.excel.live import CACHE
+from xladdin.report.render import DASH, build_table_body
 
 FLOWS = {"出口": "export", "export": "export", "exports": "export",
          "进口": "import", "import": "import", "imports": "import"}

@@ -21,8 +21,8 @@ import pandas as pd
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
-from .errors import XladdinError
-from .render import Block
+from xladdin.errors import XladdinError
+from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -117,7 +117,7 @@ class XlsxPatch:
 
     def commit(self) -> None:
         """Replace the opened file with the patched one, atomically (temp file, rename)."""
-        from .workbook import write_atomic
+        from xladdin.files.workbook import write_atomic
 
         def write(temp: str) -> None:
             self.save(Path(temp))

@@ -12,9 +12,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .errors import Findings, XladdinError
-from .model import DIMENSIONS, Model
-from .periods import RANGE_SEPARATOR, shift_years, span_months
+from xladdin.engine.model import DIMENSIONS, Model
+from xladdin.engine.periods import RANGE_SEPARATOR, shift_years, span_months
+from xladdin.errors import Findings, XladdinError
 
 #: customs' query platform silently stops at this many data rows
 DOWNLOAD_LIMIT = 10_000

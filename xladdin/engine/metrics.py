@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import XladdinError
-from .model import Model
-from .periods import shift_years, span_months
-from .reference import NEVER_RANKED, Reference, load_reference
+from xladdin.engine.model import Model
+from xladdin.engine.periods import shift_years, span_months
+from xladdin.engine.reference import NEVER_RANKED, Reference, load_reference
+from xladdin.errors import XladdinError
 
 NET_YOY_CONVENTIONS = ("net_import_pct", "abs_diff")
 

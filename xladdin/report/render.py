@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from .layout import LAYOUTS, TableLayout
-from .metrics import Engine
-from .tables import (
+from xladdin.engine.metrics import Engine
+from xladdin.engine.tables import (
     NET_NOTES,
     OVERVIEW_LABELS,
     REGION_SECTION,
@@ -23,6 +22,7 @@ from .tables import (
     period_words,
     table_notes,
 )
+from xladdin.report.layout import LAYOUTS, TableLayout
 
 NUMBER = "0.0;-0.0;0.0"
 TEXT = "@"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .metrics import Engine
-from .tables import OVERVIEW_LABELS, SHARE_HEADER, SPECS, YOY_HEADER, period_words, table_notes
+from xladdin.engine.metrics import Engine
+from xladdin.engine.tables import OVERVIEW_LABELS, SHARE_HEADER, SPECS, YOY_HEADER, period_words, table_notes
 
 DASH = "—"
 

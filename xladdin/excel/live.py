@@ -18,13 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from .engine import from_raw
-from .errors import XladdinError
-from .layout import RAW_TOKEN_NAME
-from .metrics import Engine, Settings
-from .periods import parse_period
-from .raw import RAW_SHEET, RawData, normalize
-from .render import NUMBER, Block
+from xladdin.engine.load import from_raw
+from xladdin.engine.metrics import Engine, Settings
+from xladdin.engine.periods import parse_period
+from xladdin.engine.raw import RAW_SHEET, RawData, normalize
+from xladdin.errors import XladdinError
+from xladdin.report.layout import RAW_TOKEN_NAME
+from xladdin.report.render import NUMBER, Block
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 

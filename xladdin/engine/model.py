@@ -16,9 +16,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .errors import Findings, MissingMonthsError
-from .periods import RANGE_SEPARATOR
-from .raw import RawData
+from xladdin.engine.periods import RANGE_SEPARATOR
+from xladdin.engine.raw import RawData
+from xladdin.errors import Findings, MissingMonthsError
 
 DIMENSIONS = ("product", "partner", "province")
 _BIT = {"product": 1, "partner": 2, "province": 4}

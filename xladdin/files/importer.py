@@ -12,12 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .audit import KEY
-from .errors import Findings, XladdinError
-from .raw import RAW_SHEET, RawData, empty_frame, header_key, normalize, read_raw, read_xlsx_table
-from .reference import load_reference
-from .workbook import FLOW_CN, canonical_rows, check_output, progress
-from .xlsxpatch import XlsxPatch
+from xladdin.engine.audit import KEY
+from xladdin.engine.raw import (
+    RAW_SHEET,
+    RawData,
+    empty_frame,
+    header_key,
+    normalize,
+    read_raw,
+    read_xlsx_table,
+)
+from xladdin.engine.reference import load_reference
+from xladdin.errors import Findings, XladdinError
+from xladdin.files.workbook import FLOW_CN, canonical_rows, check_output, progress
+from xladdin.files.xlsxpatch import XlsxPatch
 
 
 @dataclass

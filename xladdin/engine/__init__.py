@@ -1,0 +1,1 @@
+"""The engine: raw rows -> validated model -> metrics -> the seven tables as data."""

@@ -1,0 +1,1 @@
+"""Excel front ends over xlwings: cell functions, the live-workbook back end, the add-in."""

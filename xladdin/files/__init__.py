@@ -1,0 +1,1 @@
+"""Workbook files: writing, patching in place, importing customs downloads."""

@@ -1,0 +1,1 @@
+"""The report: table layouts, the render plan, the template and text output."""
