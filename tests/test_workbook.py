@@ -258,6 +258,74 @@ def test_refresh_leaves_the_raw_sheet_byte_identical(tmp_path):
     assert _part(work, "原始数据") == raw_before and _part(work, "设置") == settings_before
 
 
+def _compressed(path: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each member's CRC, compressed size and compressed bytes, read from the file itself."""
+    import struct
+
+    out = {}
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None  # every member inflates to its recorded CRC
+        for item in z.infolist():
+            n, e = struct.unpack("<HH", data[item.header_offset + 26:item.header_offset + 30])
+            start = item.header_offset + 30 + n + e
+            out[item.filename] = (item.CRC, item.compress_size, data[start:start + item.compress_size])
+    return out
+
+
+def test_patch_copies_untouched_parts_as_their_compressed_bytes(tmp_path):
+    """Untouched members are not inflated and deflated again: their compressed bytes are the
+    source's own, and the written zip reads back (central directory, local headers, CRCs),
+    also when the source was written by a streaming writer (data descriptors after members) at another compression level."""
+    import io
+
+    class Stream(io.RawIOBase):  # a pipe-like sink: zipfile cannot seek back in it
+        def __init__(self, sink):
+            self.sink = sink
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            return self.sink.write(data)
+
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    streamed = tmp_path / "streamed.xlsx"
+    with zipfile.ZipFile(work) as src, streamed.open("wb") as out, \
+            zipfile.ZipFile(Stream(out), "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for item in src.infolist():
+            with dst.open(item.filename, "w") as sink:
+                sink.write(src.read(item))
+    with zipfile.ZipFile(streamed) as z:
+        assert all(i.flag_bits & 0x08 for i in z.infolist())
+    before = _compressed(streamed)
+    assert main(["refresh", str(streamed)]) == 0
+    after = _compressed(streamed)
+    raw_part = _raw_part_name(streamed)
+    changed = {name for name in before if after.get(name) != before[name]}
+    assert raw_part not in changed and after[raw_part] == before[raw_part]
+    assert {_sheet_part(streamed, f"表{i}") for i in range(1, 8)} <= changed
+    with zipfile.ZipFile(streamed) as z:
+        assert not any(i.flag_bits & 0x08 for i in z.infolist() if i.filename == raw_part)
+    assert load_workbook(streamed)["表1"]["A1"].value.startswith("表1：2025年7月")
+    assert read_xlsx_table(streamed)[0].equals(read_xlsx_table(work)[0])
+
+
+def _sheet_part(path: Path, sheet: str) -> str:
+    from xladdin.files.xlsxpatch import XlsxPatch
+
+    patch = XlsxPatch(path)
+    try:
+        return patch.parts[sheet]
+    finally:
+        patch.close()
+
+
+def _raw_part_name(path: Path) -> str:
+    return _sheet_part(path, "原始数据")
+
+
 def test_refresh_a_workbook_saved_by_another_program(tmp_path, demo_result):
     """LibreOffice writes shared strings, relative part names and its own XML; refresh patches
     such a file and it still opens, in LibreOffice and openpyxl, with the engine's numbers."""
