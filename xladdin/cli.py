@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from xladdin.engine.metrics import NET_YOY_CONVENTIONS, Settings
 from xladdin.engine.periods import parse_period
+from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
 from xladdin.errors import XladdinError
 
 

@@ -15,30 +15,8 @@ import pandas as pd
 
 from xladdin.engine.model import Model
 from xladdin.engine.periods import shift_years, span_months
-from xladdin.engine.reference import NEVER_RANKED, Reference, load_reference
-from xladdin.errors import XladdinError
-
-NET_YOY_CONVENTIONS = ("net_import_pct", "abs_diff")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Report options; the defaults reproduce the published report."""
-
-    #: Table 1 net row's 同比变化: % growth of net imports (what the seed prints) or the
-    #: absolute change of net exports in 亿美元 (what the seed's note claims).
-    net_yoy: str = "net_import_pct"
-    top_n: int = 10
-    never_ranked: tuple[str, ...] = NEVER_RANKED
-    regions: tuple[str, ...] = ("ASEAN", "EU")
-    unit: float = 1e8
-
-    def __post_init__(self) -> None:
-        if self.net_yoy not in NET_YOY_CONVENTIONS:
-            raise XladdinError(f"unknown net YoY convention '{self.net_yoy}'; use "
-                               f"{' or '.join(NET_YOY_CONVENTIONS)}")
-        if not 1 <= self.top_n <= 100:
-            raise XladdinError(f"top_n must be between 1 and 100, not {self.top_n}")
+from xladdin.engine.reference import Reference, load_reference
+from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings  # noqa: F401 (re-exported)
 
 
 def growth(current: float, prior: float | None) -> float | None:

@@ -13,10 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-#: Partner codes that are never ranked as a "partner": China itself (re-imports), unknown,
-#: international organisations, neutral-packaging origin. Codes ending in 99 (residual
-#: groups such as 亚洲其他国家（地区）, ``RESIDUAL_GROUP``) are excluded by rule.
-NEVER_RANKED = ("142", "701", "702", "999")
+from xladdin.engine.settings import NEVER_RANKED
 
 #: Residual groups per continent: 199 亚洲其他国家（地区） … 699 大洋洲其他国家（地区）.
 RESIDUAL_GROUP = r"[1-6]99"

@@ -12,17 +12,11 @@ import os
 import sys
 import zipfile
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from xladdin.engine.audit import audit, stop_on_errors
-from xladdin.engine.load import from_raw
 from xladdin.errors import XladdinError
-from xladdin.excel.live import CACHE, XlwingsBackend, raw_from_book, settings_from_book
-from xladdin.files.workbook import finished_name
-from xladdin.jobs import report_period, write_finished
-from xladdin.report.render import apply, build_plan
 
 ADDIN_NAME = "xladdin.xlam"
 #: The quickstart add-in's VBA project is called myaddin: its config sheet and user config
@@ -89,6 +83,15 @@ def refresh_book(book: Any) -> RefreshReport | None:
 
 
 def _refresh(book: Any) -> RefreshReport:
+    # Imported here, not at the top: every click starts Python afresh (RunPython), and the
+    # status bar should say what is happening before the engine's libraries are loaded.
+    from xladdin.engine.audit import audit, stop_on_errors
+    from xladdin.engine.load import from_raw
+    from xladdin.excel.live import CACHE, XlwingsBackend, raw_from_book, settings_from_book
+    from xladdin.files.workbook import finished_name
+    from xladdin.jobs import report_period, write_finished
+    from xladdin.report.render import apply, build_plan
+
     raw = raw_from_book(book)
     period, settings = settings_from_book(book)
     engine = from_raw(raw, settings)
