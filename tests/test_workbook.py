@@ -85,7 +85,12 @@ def assert_values_only(path: Path, raw_sheet: bool = False) -> None:
 
 def assert_shown_report(as_shown: dict, result: dict) -> None:
     """What LibreOffice shows equals the engine's result rounded to 0.1, with every text."""
-    assert set(as_shown) == {"封面", "表1", "表2", "表3", "表4", "表5", "表6", "表7"}
+    assert set(as_shown) == {"封面", "正文", "表1", "表2", "表3", "表4", "表5", "表6", "表7"}
+    text = [r[0] for r in as_shown["正文"] if r and r[0]]
+    assert text[:2] == ["一、贸易总体情况", f"{result['period'][:4]}年{int(result['period'][5:])}月，"
+                        "中国芯片产品（即：HS编码8542的商品）贸易进出口"
+                        f"{result['tables']['1'][0]['month']['value']:.1f}亿美元，" + text[1].split("亿美元，", 1)[1]]
+    assert len(text) == 25 and "四、分省变化情况" in text
     for no, title in TITLES.items():
         grid = as_shown[f"表{no}"]
         assert grid[0][0] == title
@@ -104,13 +109,14 @@ def assert_shown_report(as_shown: dict, result: dict) -> None:
     assert any(r[0].startswith("注：表中省市按照进口额大小") for r in as_shown["表7"])
     cover = [r[0] for r in as_shown["封面"] if r]
     assert "中国芯片产品贸易月度监测报告" in cover and "（2025年1-7月）" in cover
-    assert "数据来源：中国海关总署" in cover
+    assert "数据来源：中国海关总署" in cover and "对外经济贸易大学 数字经济实验室" in cover
+    assert any(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line) for line in cover)
     assert all(title in cover for title in TITLES.values())
 
 
 def test_renders_to_png_one_page_per_sheet(finished, tmp_path):
     pages = render_png(finished, tmp_path)
-    assert len(pages) == 8  # cover + 7 tables, each fitting one A4 page
+    assert len(pages) == 10  # cover, the text on two pages, 7 tables each fitting one A4 page
     assert all(p.stat().st_size > 5_000 for p in pages)
 
 
@@ -202,9 +208,9 @@ def test_refresh_after_editing_raw_data(tmp_path):
             want = [[c.value for c in row] for row in fresh[sheet][ref.replace("$", "")]]
             assert got == [[pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for v in r] for r in want]
             before_table = [[c.value for c in row] for row in unedited[sheet][ref.replace("$", "")]]
-            changed += (before_table != want) * (1 << int(name[1]))
-    # the edit is in the product extract: table 1 (its totals) and table 2 change, no other
-    assert changed == (1 << 1) | (1 << 2)
+            changed += (before_table != want) * (1 << (0 if name == "TEXT_BODY" else int(name[1])))
+    # the edit is in the product extract: table 1 (its totals), table 2 and the text change, no other
+    assert changed == 1 | (1 << 1) | (1 << 2)
 
 
 def test_output_errors_leave_nothing_behind(tmp_path, capsys):
@@ -410,3 +416,29 @@ def test_refresh_drops_a_stale_calculation_chain(tmp_path):
         assert b"calcChain" not in z.read("[Content_Types].xml")
         assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")
     assert load_workbook(with_chain)["表1"]["B5"].value == pytest.approx(553.2, abs=0.05)
+
+
+def test_cover_issuer_and_date_come_from_settings(tmp_path):
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), "--demo"]) == 0
+    book = load_workbook(work)
+    for name, value in (("SET_ISSUER", "某大学 某实验室"), ("SET_DATE", "2025-08-24")):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        book[sheet][ref.replace("$", "")].value = value
+    book.save(work)
+    assert main(["refresh", str(work)]) == 0
+    for path in (work, tmp_path / "月报_发布版.xlsx"):
+        cover = [row[0] for row in load_workbook(path)["封面"].iter_rows(values_only=True)]
+        assert "某大学 某实验室" in cover and "2025年8月24日" in cover
+
+
+def test_publication_date_forms():
+    from datetime import date, datetime
+
+    from xladdin.report.render import Publication, cover_date
+
+    assert cover_date(datetime(2025, 8, 24, 9)) == cover_date("2025/8/24") == "2025年8月24日"
+    assert cover_date(45893) == cover_date("45893") == "2025年8月24日"  # Excel's serial number
+    assert cover_date("二〇二五年八月") == "二〇二五年八月"
+    assert cover_date(None) == f"{date.today().year}年{date.today().month}月{date.today().day}日"
+    assert Publication.of("  ", None).issuer == "对外经济贸易大学 数字经济实验室"

@@ -25,7 +25,7 @@ from xladdin.files.workbook import (
     write_settings,
 )
 from xladdin.files.xlsxpatch import XlsxPatch
-from xladdin.report.render import Plan, apply, build_plan
+from xladdin.report.render import Plan, Publication, apply, build_plan
 from xladdin.report.template import make_template
 
 
@@ -80,11 +80,11 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
 
 
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
-                   template: Path | None = None) -> Plan:
+                   template: Path | None = None, publication: Publication | None = None) -> Plan:
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
     save atomically."""
     book = open_template(template)
-    plan = render(book, engine, period)
+    plan = render(book, engine, period, publication)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
     if raw is None:
@@ -137,16 +137,17 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
     try:
         period = patch.read("SET_PERIOD")
         settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip())
+        publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
         engine = from_raw(raw, settings)
         period = report_period(engine, period)
         found = audit(engine.model, period)
         stop_on_errors(found, force)
         progress(f"computing tables for {period}")
-        plan = build_plan(engine, period)
+        plan = build_plan(engine, period, publication)
         apply(plan, patch)
         progress(f"saving {path.name}")
         patch.commit()
     finally:
         patch.close()
-    write_finished(engine, period, finished, raw if include_raw else None)
+    write_finished(engine, period, finished, raw if include_raw else None, publication=publication)
     return Outcome([path, finished], period, engine, plan, found)

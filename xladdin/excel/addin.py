@@ -87,7 +87,13 @@ def _refresh(book: Any) -> RefreshReport:
     # status bar should say what is happening before the engine's libraries are loaded.
     from xladdin.engine.audit import audit, stop_on_errors
     from xladdin.engine.load import from_raw
-    from xladdin.excel.live import CACHE, XlwingsBackend, raw_from_book, settings_from_book
+    from xladdin.excel.live import (
+        CACHE,
+        XlwingsBackend,
+        publication_from_book,
+        raw_from_book,
+        settings_from_book,
+    )
     from xladdin.files.workbook import finished_name
     from xladdin.jobs import report_period, write_finished
     from xladdin.report.render import apply, build_plan
@@ -98,7 +104,8 @@ def _refresh(book: Any) -> RefreshReport:
     period = report_period(engine, period)
     found = audit(engine.model, period)
     stop_on_errors(found, force=False)
-    plan = build_plan(engine, period)
+    publication = publication_from_book(book)
+    plan = build_plan(engine, period, publication)
     app = book.app
     app.screen_updating = False
     try:
@@ -109,7 +116,7 @@ def _refresh(book: Any) -> RefreshReport:
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
-    write_finished(engine, period, finished)
+    write_finished(engine, period, finished, publication=publication)
     CACHE.drop(book)
     app.calculate()  # the CHIP_* cells pick up the new data
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])

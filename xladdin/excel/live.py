@@ -24,7 +24,7 @@ from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
 from xladdin.errors import XladdinError
 from xladdin.report.layout import RAW_TOKEN_NAME
-from xladdin.report.render import NUMBER, Block
+from xladdin.report.render import NUMBER, Block, Publication
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 
@@ -82,6 +82,11 @@ def settings_from_book(book: Any) -> tuple[str | None, Settings]:
     net = name_range(book, "SET_NET_YOY").value
     period = parse_period(period) if period not in (None, "") else None
     return period, Settings(net_yoy=str(net or "net_import_pct").strip())
+
+
+def publication_from_book(book: Any) -> Publication:
+    """The cover's issuer and publication date from 设置 (blank: the defaults)."""
+    return Publication.of(name_range(book, "SET_ISSUER").value, name_range(book, "SET_DATE").value)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
 from xladdin.errors import XladdinError
 from xladdin.report.layout import SETTINGS_SHEET
-from xladdin.report.render import Block, Plan, apply, build_plan
+from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
 FLOW_CN = {"export": "出口", "import": "进口"}
 
@@ -112,8 +112,8 @@ def write_atomic(path: Path, write) -> None:
             os.remove(temp)
 
 
-def render(book: Workbook, engine: Engine, period: str) -> Plan:
-    plan = build_plan(engine, period)
+def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None) -> Plan:
+    plan = build_plan(engine, period, publication)
     apply(plan, OpenpyxlBackend(book))
     return plan
 

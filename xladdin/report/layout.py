@@ -57,9 +57,13 @@ def _shape(spec: TableSpec) -> tuple[int, int, int]:
 
 LAYOUTS = {no: TableLayout(spec, f"表{no}", *_shape(spec)) for no, spec in SPECS.items()}
 
-COVER_SHEET, SETTINGS_SHEET = "封面", "设置"
+COVER_SHEET, SETTINGS_SHEET, TEXT_SHEET = "封面", "设置", "正文"
+TEXT_BODY = "TEXT_BODY"  # the text's rows on 正文: one cell per heading, paragraph or footnote
 SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据的最新月份）",
-                 "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）"}
+                 "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）",
+                 "SET_ISSUER": "发布机构（封面）",
+                 "SET_DATE": "发布日期（封面；留空则为生成当天）"}
+DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
 RAW_TABLE = "RawData"
 
 #: A cell Excel recomputes whenever the 原始数据 table (rows, values, codes, flows, names)

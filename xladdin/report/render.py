@@ -7,7 +7,9 @@ matching 2-D list of number formats. ``build_plan`` makes it from the engine; a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from xladdin.engine.metrics import Engine
@@ -19,10 +21,12 @@ from xladdin.engine.tables import (
     TOP_SECTION,
     YOY_HEADER,
     compute_table,
+    compute_tables,
     period_words,
     table_notes,
 )
-from xladdin.report.layout import LAYOUTS, TableLayout
+from xladdin.report.layout import DEFAULT_ISSUER, LAYOUTS, TEXT_BODY, TEXT_SHEET, TableLayout
+from xladdin.report.narrative import PHRASES, draft
 
 NUMBER = "0.0;-0.0;0.0"
 TEXT = "@"
@@ -50,6 +54,38 @@ class Plan:
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Who publishes the report and when (the cover; editable in 设置)."""
+
+    issuer: str = DEFAULT_ISSUER
+    date: str = ""  # as the cover prints it; empty: the day the report is made
+
+    @classmethod
+    def of(cls, issuer: object = None, when: object = None) -> Publication:
+        """From 设置's cells as read: blank issuer → the default, a date (object, Excel serial
+        number or YYYY-MM-DD text) → 2025年8月24日, other text as written."""
+        text = "" if issuer is None else str(issuer).strip()
+        return cls(text or DEFAULT_ISSUER, cover_date(when))
+
+
+def cover_date(value: object) -> str:
+    """A publication date as the cover prints it (2025年8月24日); blank means today."""
+    if value in (None, ""):
+        value = date.today()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or \
+            isinstance(value, str) and re.fullmatch(r"\d{5}(\.\d+)?", value.strip()):
+        value = date(1899, 12, 30) + timedelta(days=int(float(value)))  # an Excel date serial
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?", value.strip())
+        if not match:
+            return value.strip()
+        value = date(*map(int, match.groups()))
+    if isinstance(value, (datetime, date)):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
 
 
 def _num(value: float | None) -> tuple[Cell, str]:
@@ -122,11 +158,21 @@ def build_table_body(engine: Engine, no: int, period: str) -> Block:
     return _block(layout.name("BODY"), _body(layout, body, engine.settings.top_n))
 
 
-def build_plan(engine: Engine, period: str) -> Plan:
-    """Every block of the workbook for one period: cover, tables 1–7, settings echo."""
+def text_block(engine: Engine, period: str, result: dict | None = None) -> Block:
+    """正文: the drafted text, one row per heading, paragraph or footnote (January leaves the
+    year-to-date paragraphs' rows empty)."""
+    result = result or compute_tables(engine, period)
+    items = draft(result, product_codes=engine.reference.product_names, keep_slots=True)
+    return _text_block(TEXT_BODY, [[item.text] for item in items])
+
+
+def build_plan(engine: Engine, period: str, publication: Publication | None = None) -> Plan:
+    """Every block of the workbook for one period: cover, text, tables 1–7."""
+    publication = publication or Publication.of()
     words = period_words(period, engine.settings.top_n)
-    blocks: list[Block] = []
-    contents = []
+    blocks: list[Block] = [text_block(engine, period)]
+    sections = [heading for heading, _ in PHRASES["zh"]["sections"]]
+    contents: list[list[Cell]] = [[f"{TEXT_SHEET}：{sections[0]} … {sections[-1]}"]]
     for no, layout in LAYOUTS.items():
         spec = layout.spec
         title = spec.title.format(**words)
@@ -148,6 +194,8 @@ def build_plan(engine: Engine, period: str) -> Plan:
     blocks += [
         _text_block("COVER_TITLE", [[REPORT_TITLE]]),
         _text_block("COVER_SUBTITLE", [[f"（{span}）"]]),
+        _text_block("COVER_ISSUER", [[publication.issuer]]),
+        _text_block("COVER_DATE", [[publication.date]]),
         _text_block("COVER_SOURCE", [[SOURCE]]),
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         _text_block("COVER_CONTENTS", contents),

@@ -23,14 +23,20 @@ from xladdin.engine.reference import load_reference
 from xladdin.engine.tables import NET_NOTES, SOURCE_LINE, period_words
 from xladdin.report.layout import (
     COVER_SHEET,
+    DEFAULT_ISSUER,
     LAYOUTS,
     RAW_TABLE,
     RAW_TOKEN_FORMULA,
     RAW_TOKEN_NAME,
     SETTING_NAMES,
     SETTINGS_SHEET,
+    TEXT_BODY,
+    TEXT_SHEET,
     TableLayout,
 )
+from xladdin.report.narrative import PHRASES, slots
+
+CONTENTS_ROWS = 1 + len(LAYOUTS)  # 正文 and the seven tables
 
 FONT = "Microsoft YaHei"
 THIN = Side(style="thin", color="808080")
@@ -131,22 +137,58 @@ def _cover(book: Workbook) -> None:
     ws.column_dimensions["A"].width = 66
     spots = {"COVER_TITLE": (2, 1, Font(name=FONT, size=20, bold=True)),
              "COVER_SUBTITLE": (3, 1, Font(name=FONT, size=14)),
-             "COVER_SOURCE": (5, 1, Font(name=FONT, size=11)),
-             "COVER_NOTES": (7, 4, Font(name=FONT, size=10)),
-             "COVER_CONTENTS": (13, 7, Font(name=FONT, size=11))}
-    ws.cell(12, 1, "目录").font = Font(name=FONT, size=12, bold=True)
+             "COVER_ISSUER": (5, 1, Font(name=FONT, size=12)),
+             "COVER_DATE": (6, 1, Font(name=FONT, size=12)),
+             "COVER_SOURCE": (8, 1, Font(name=FONT, size=11)),
+             "COVER_NOTES": (10, 4, Font(name=FONT, size=10)),
+             "COVER_CONTENTS": (16, CONTENTS_ROWS, Font(name=FONT, size=11))}
+    ws.cell(15, 1, "目录").font = Font(name=FONT, size=12, bold=True)
     for name, (row, rows, font) in spots.items():
         for r in range(row, row + rows):
             ws.cell(r, 1).font = font
             if name == "COVER_NOTES":
                 ws.row_dimensions[r].height = 30
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="center",
-                                                horizontal="center" if rows == 1 and row < 5 else "left")
+                                                horizontal="center" if rows == 1 and row < 8 else "left")
         _name(book, name, COVER_SHEET, _abs(row, 1, rows, 1))
     ws.row_dimensions[2].height = 36
+    ws.row_dimensions[4].height = 30
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+#: Printed lines a paragraph of each kind may need on 正文 (about 46 CJK characters a line).
+TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "products": 4,
+              "partners": 4, "provinces": 3}
+
+
+def _text_sheet(book: Workbook) -> None:
+    """正文: one wide column, a row per heading, paragraph or footnote, sized to read and print."""
+    ws = book.create_sheet(TEXT_SHEET)
+    ws.column_dimensions["A"].width = 76  # the width of A4 portrait at 100 %
+    ws.sheet_view.showGridLines = False
+    fonts = {"section": Font(name=FONT, size=12, bold=True),
+             "subsection": Font(name=FONT, size=11, bold=True),
+             "paragraph": Font(name=FONT, size=10.5), "footnote": Font(name=FONT, size=9)}
+    kinds = slots()
+    paragraph_kinds = [what.partition(":")[0] for _, parts in PHRASES["zh"]["sections"] for _, what in parts]
+    row = 1
+    part = -1
+    for i, kind in enumerate(kinds):
+        cell = ws.cell(row + i, 1)
+        cell.font = fonts[kind]
+        indent = 2 if kind == "paragraph" else 0
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
+        if kind == "paragraph" and kinds[i - 1] != "paragraph":
+            part += 1
+        lines = TEXT_LINES[paragraph_kinds[part] if kind == "paragraph" else kind]
+        gap = 10 if kind in ("section", "subsection") else 6
+        ws.row_dimensions[row + i].height = 16 * lines + gap
+    _name(book, TEXT_BODY, TEXT_SHEET, _abs(row, 1, len(kinds), 1))
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.print_area = f"A1:A{len(kinds)}"
 
 
 def _raw(book: Workbook) -> None:
@@ -169,7 +211,8 @@ def _settings(book: Workbook) -> None:
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 20
     ws.cell(1, 1, "设置").font = Font(name=FONT, size=12, bold=True)
-    defaults = {"SET_PERIOD": None, "SET_NET_YOY": "net_import_pct"}
+    defaults = {"SET_PERIOD": None, "SET_NET_YOY": "net_import_pct", "SET_ISSUER": DEFAULT_ISSUER,
+                "SET_DATE": None}
     for i, (name, label) in enumerate(SETTING_NAMES.items()):
         r = 3 + i
         ws.cell(r, 1, label).font = Font(name=FONT, size=10)
@@ -190,6 +233,7 @@ def make_template() -> Workbook:
     """A new, empty monthly workbook: cover, seven tables, raw data and settings sheets."""
     book = Workbook()
     _cover(book)
+    _text_sheet(book)
     for layout in LAYOUTS.values():
         _table_sheet(book, layout)
     _raw(book)

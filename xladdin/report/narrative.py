@@ -1,0 +1,348 @@
+"""The report's text, drafted from the tables: sections, headings and paragraphs.
+
+The words are data: ``PHRASES`` holds one set per language (a ``zh`` set in the published
+report's register), and the code only picks the figures and fills the phrases. Every figure
+printed comes from the ``compute_tables`` result the tables are rendered from, and each
+paragraph records which table cell each figure is (a ``Fact``), so ``check`` can parse the
+text back and confirm every printed figure equals the table's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xladdin.engine.periods import year_month
+from xladdin.errors import XladdinError
+
+LEAD = 3  # how many products, partners and provinces the text names
+
+PHRASES: dict[str, dict] = {
+    "zh": {
+        "month": "{year}年{month}月",
+        "ytd": "{year}年1-{month}月",
+        "money": "{v}亿美元",
+        "pct": "{v}%",
+        "up": "同比增长{v}%",
+        "down": "同比下降{v}%",
+        "flat": "与上年同期持平",
+        "no_yoy": "上年同期无可比数据",
+        "list_no_yoy": "无可比数据",
+        "join": "、",
+        "last_join": "和",
+        "each": {"many": "分别为", "one": "为"},
+        "yoy_list": "同比增速{each}{items}",
+        "count": {1: "最大", 2: "前两大", 3: "前三大"},
+        "tie": "（{names}并列第{rank}）",
+        "ordinal": {1: "一", 2: "二", 3: "三"},
+        "flow": {"export": "出口", "import": "进口"},
+        "cumulative": {"month": "", "ytd": "累计"},
+        "net": {"month": "当月", "ytd": "累计"},
+        "net_word": {"export": "净出口", "import": "净进口"},
+        "overview": ("{when}，中国芯片产品{scope}贸易{cum}进出口{total}，{total_yoy}。其中，出口{export}，"
+                     "{export_yoy}；进口{import}，{import_yoy}。{net_when}{net_word}{net}。"),
+        "scope": {"month": "（即：HS编码8542的商品）", "ytd": ""},
+        "products": ("{when}，中国{count}{flow}芯片产品{mark}为{names}{tie}，{cum}{flow}{values}，"
+                     "占全部芯片产品{flow}比重{shares}，{yoys}。"),
+        "partners": ("{when}，中国{prep}{regions}地区{flow}芯片产品{region_values}，{region_yoys}；"
+                     "中国芯片产品{count}{flow}贸易伙伴为{names}{tie}，{flow}{values}，{yoys}。"),
+        "prep": {"export": "向", "import": "从"},
+        "provinces": "{when}，中国{count}芯片产品{flow}{place}为{names}{tie}，{flow}{values}，{yoys}。",
+        "place": {"first": "省/直辖市（下文简称“省市”）", "other": "省市"},
+        "footnote_mark": "¹",
+        "footnote": "¹ 本报告中芯片产品分类及对应的HS编码为：{products}。",
+        "product_code": "{name}（{code}）",
+        "sections": (
+            ("一、贸易总体情况", (("", "overview"),)),
+            ("二、产品结构情况", (("（一）出口产品结构", "products:export"),
+                                 ("（二）进口产品结构", "products:import"))),
+            ("三、区域分布及变化情况", (("（一）出口区域分布及变化", "partners:export"),
+                                       ("（二）进口区域分布及变化", "partners:import"))),
+            ("四、分省变化情况", (("（一）出口变化", "provinces:export"),
+                                 ("（二）进口变化", "provinces:import"))),
+        ),
+        # how check() reads a figure back: signs said in words, and figures said without digits
+        "negative_words": ("下降",),
+        "zero_words": ("持平",),
+        "undefined_words": ("无可比数据",),
+    },
+}
+
+#: The table behind each paragraph kind, per flow.
+_TABLE = {("products", "export"): "2", ("products", "import"): "3",
+          ("partners", "export"): "4", ("partners", "import"): "5",
+          ("provinces", "export"): "6", ("provinces", "import"): "7"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One printed figure: which table cell it is (``field`` value, share or yoy; ``sign``
+    −1 where the text states a negative value as its opposite, e.g. net exports as 净进口)."""
+
+    table: str
+    key: str
+    span: str
+    field: str
+    sign: int = 1
+
+
+@dataclass
+class Item:
+    """One piece of the text: a section or subsection heading, a paragraph or a footnote."""
+
+    kind: str  # section | subsection | paragraph | footnote
+    text: str
+    facts: list[Fact] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+def shown(value: float) -> str:
+    """A figure as the tables show it: one decimal, never '-0.0'."""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+class _Writer:
+    """Fills one language's phrases with one period's figures."""
+
+    def __init__(self, result: dict, lang: str, product_codes: dict[str, str] | None) -> None:
+        if lang not in PHRASES:
+            raise XladdinError(f"no report text in language '{lang}'; use one of {', '.join(PHRASES)}")
+        self.p = PHRASES[lang]
+        self.tables = result["tables"]
+        self.year, self.month = year_month(result["period"])
+        self.product_codes = product_codes
+
+    def when(self, span: str) -> str:
+        return self.p[span].format(year=self.year, month=self.month)
+
+    def join(self, items: list[str]) -> str:
+        if len(items) <= 1:
+            return "".join(items)
+        return self.p["join"].join(items[:-1]) + self.p["last_join"] + items[-1]
+
+    def yoy(self, value: float | None) -> str:
+        if value is None:
+            return self.p["no_yoy"]
+        text = shown(abs(value))
+        if text == "0.0":
+            return self.p["flat"]
+        return self.p["up" if value > 0 else "down"].format(v=text)
+
+    def each(self, n: int) -> str:
+        return self.p["each"]["many" if n > 1 else "one"]
+
+    def values(self, numbers: list[float]) -> str:
+        return self.each(len(numbers)) + self.join([self.p["money"].format(v=shown(v)) for v in numbers])
+
+    def shares(self, numbers: list[float | None]) -> str:
+        items = [self.p["pct"].format(v=shown(v)) if v is not None else self.p["list_no_yoy"]
+                 for v in numbers]
+        return self.each(len(numbers)) + self.join(items)
+
+    def yoys(self, numbers: list[float | None]) -> str:
+        if len(numbers) == 1:
+            return self.yoy(numbers[0])
+        items = [self.p["pct"].format(v=shown(v)) if v is not None else self.p["list_no_yoy"]
+                 for v in numbers]
+        return self.p["yoy_list"].format(each=self.each(len(numbers)), items=self.join(items))
+
+    def lead(self, entries: list[dict]) -> tuple[list[dict], str]:
+        """The first LEAD entries with a positive value (entries come sorted, largest first),
+        plus every entry tied with the last one as the tables show them, and the words
+        saying who shares the last place."""
+        entries = [e for e in entries if e["value"] > 0]
+        chosen = entries[:LEAD]
+        if len(chosen) < LEAD or len(entries) == LEAD:
+            return chosen, ""
+        last = shown(chosen[-1]["value"])
+        tied = [e for e in entries[LEAD:] if shown(e["value"]) == last]
+        if not tied:
+            return chosen, ""
+        first = next(i for i, e in enumerate(chosen) if shown(e["value"]) == last)
+        group = chosen[first:] + tied
+        names = self.join([e["label"] for e in group])
+        return chosen + tied, self.p["tie"].format(names=names, rank=self.p["ordinal"].get(first + 1,
+                                                                                          first + 1))
+
+    # --- paragraphs ---------------------------------------------------------------------
+
+    def overview(self, span: str) -> Item:
+        rows = {r["key"]: r[span] for r in self.tables["1"]}
+        net = rows["net"]["value"]
+        side = "import" if net < 0 else "export"
+        words = {key: self.p["money"].format(v=shown(rows[key]["value"]))
+                 for key in ("total", "export", "import")}
+        words |= {f"{key}_yoy": self.yoy(rows[key]["yoy"]) for key in ("total", "export", "import")}
+        text = self.p["overview"].format(
+            when=self.when(span), scope=self.p["scope"][span], cum=self.p["cumulative"][span],
+            net_when=self.p["net"][span], net_word=self.p["net_word"][side],
+            net=self.p["money"].format(v=shown(abs(net))), **words)
+        facts = [Fact("1", k, span, f) for k in ("total", "export", "import") for f in ("value", "yoy")]
+        facts.append(Fact("1", "net", span, "value", -1 if net < 0 else 1))
+        return Item("paragraph", text, facts)
+
+    def products(self, flow: str, span: str, first: bool) -> Item:
+        table = _TABLE[("products", flow)]
+        rows = [{"key": r["key"], "label": r["label"], **r[span]} for r in self.tables[table]]
+        rows.sort(key=lambda r: (-r["value"], r["key"]))
+        chosen, tie = self.lead(rows)
+        flow_word = self.p["flow"][flow]
+        text = self.p["products"].format(
+            when=self.when(span), count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
+            flow=flow_word, mark=self.p["footnote_mark"] if first else "", tie=tie,
+            names=self.join([e["label"] for e in chosen]), cum=self.p["cumulative"][span],
+            values=self.values([e["value"] for e in chosen]),
+            shares=self.shares([e["share"] for e in chosen]),
+            yoys=self.yoys([e["yoy"] for e in chosen]))
+        facts = [Fact(table, e["key"], span, f) for f in ("value", "share", "yoy") for e in chosen]
+        return Item("paragraph", text, facts, [e["label"] for e in chosen])
+
+    def partners(self, flow: str, span: str) -> Item:
+        table = _TABLE[("partners", flow)]
+        body = self.tables[table]
+        regions = [{"key": r["key"], "label": r["label"], **r[span]} for r in body.get("regions", [])]
+        chosen, tie = self.lead(body[span])
+        flow_word = self.p["flow"][flow]
+        text = self.p["partners"].format(
+            when=self.when(span), prep=self.p["prep"][flow], flow=flow_word, tie=tie,
+            regions=self.p["join"].join(r["label"] for r in regions),
+            region_values=self.values([r["value"] for r in regions]),
+            region_yoys=self.yoys([r["yoy"] for r in regions]),
+            count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
+            names=self.join([e["label"] for e in chosen]),
+            values=self.values([e["value"] for e in chosen]),
+            yoys=self.yoys([e["yoy"] for e in chosen]))
+        facts = [Fact(table, r["key"], span, f) for f in ("value", "yoy") for r in regions]
+        facts += [Fact(table, e["key"], span, f) for f in ("value", "yoy") for e in chosen]
+        return Item("paragraph", text, facts, [r["label"] for r in regions] + [e["label"] for e in chosen])
+
+    def provinces(self, flow: str, span: str, first: bool) -> Item:
+        table = _TABLE[("provinces", flow)]
+        chosen, tie = self.lead(self.tables[table][span])
+        flow_word = self.p["flow"][flow]
+        text = self.p["provinces"].format(
+            when=self.when(span), count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
+            flow=flow_word, place=self.p["place"]["first" if first else "other"], tie=tie,
+            names=self.join([e["label"] for e in chosen]),
+            values=self.values([e["value"] for e in chosen]),
+            yoys=self.yoys([e["yoy"] for e in chosen]))
+        facts = [Fact(table, e["key"], span, f) for f in ("value", "yoy") for e in chosen]
+        return Item("paragraph", text, facts, [e["label"] for e in chosen])
+
+    def footnote(self) -> Item:
+        codes = self.product_codes or {r["key"]: r["label"] for r in self.tables["2"]}
+        products = self.p["join"].join(self.p["product_code"].format(name=n, code=c)
+                                       for c, n in codes.items())
+        return Item("footnote", self.p["footnote"].format(products=products))
+
+    def items(self, keep_slots: bool = False) -> list[Item]:
+        spans = ("month",) if self.month == 1 else ("month", "ytd")
+        out: list[Item] = []
+        for heading, parts in self.p["sections"]:
+            out.append(Item("section", heading))
+            for sub, what in parts:
+                if sub:
+                    out.append(Item("subsection", sub))
+                kind, _, flow = what.partition(":")
+                for i, span in enumerate(spans):
+                    first = i == 0 and flow == "export"
+                    if kind == "overview":
+                        out.append(self.overview(span))
+                    elif kind == "products":
+                        out.append(self.products(flow, span, first))
+                    elif kind == "partners":
+                        out.append(self.partners(flow, span))
+                    else:
+                        out.append(self.provinces(flow, span, first))
+                if keep_slots and len(spans) == 1:  # January: the year-to-date place stays empty
+                    out.append(Item("paragraph", ""))
+                if kind == "products" and flow == "export":
+                    out.append(self.footnote())
+        return out
+
+
+def draft(result: dict, lang: str = "zh", product_codes: dict[str, str] | None = None,
+          keep_slots: bool = False) -> list[Item]:
+    """The report's text for a ``compute_tables`` result (all seven tables), checked.
+
+    ``product_codes`` (HS6 → name, from the code list) feeds the classification footnote;
+    without it the footnote names table 2's products. January has no separate year-to-date
+    paragraphs: the month is the year to date; ``keep_slots`` leaves an empty paragraph in
+    their place, so a sheet laid out for twelve months keeps its rows.
+    """
+    items = _Writer(result, lang, product_codes).items(keep_slots)
+    problems = check(items, result, lang)
+    if problems:  # a wrong figure must never reach a reader
+        raise XladdinError("the drafted text disagrees with the tables: " + "; ".join(problems))
+    return items
+
+
+def table_figure(tables: dict, fact: Fact) -> float | None:
+    """The figure a fact names, read from the tables (``tables --json`` shape)."""
+    body = tables[fact.table]
+    if isinstance(body, list):  # tables 1–3: one row per key with both spans
+        row = next(r for r in body if r["key"] == fact.key)
+        return row[fact.span][fact.field]
+    for region in body.get("regions", []):
+        if region["key"] == fact.key:
+            return region[fact.span][fact.field]
+    entry = next(e for e in body[fact.span] if e["key"] == fact.key)
+    return entry[fact.field]
+
+
+def read_figures(text: str, lang: str = "zh") -> list[float | None]:
+    """Every figure a paragraph states, in order, as numbers: decimals with their sign
+    (a word such as 下降 makes the next one negative), 持平 as 0.0, 无可比数据 as None.
+    Integers (years, months, HS codes) are not figures: the report prints figures with
+    one decimal."""
+    p = PHRASES[lang]
+    words = [*p["negative_words"], *p["zero_words"], *p["undefined_words"]]
+    pattern = re.compile("|".join([*map(re.escape, words), r"-?\d+\.\d+"]))
+    out: list[float | None] = []
+    negative = False
+    for match in pattern.finditer(text):
+        token = match.group(0)
+        if token in p["negative_words"]:
+            negative = True
+        elif token in p["zero_words"]:
+            out.append(0.0)
+        elif token in p["undefined_words"]:
+            out.append(None)
+        else:
+            value = float(token)
+            out.append(-value if negative else value)
+            negative = False
+    return out
+
+
+def check(items: list[Item], result: dict, lang: str = "zh") -> list[str]:
+    """Parse every paragraph back and compare each figure with the table cell it claims."""
+    problems = []
+    for item in items:
+        if item.kind != "paragraph":
+            continue
+        printed = read_figures(item.text, lang)
+        wanted = []
+        for fact in item.facts:
+            value = table_figure(result["tables"], fact)
+            wanted.append(None if value is None else float(shown(fact.sign * value)))
+        if printed != wanted:
+            problems.append(f"'{item.text[:30]}…' states {printed}, the tables say {wanted}")
+        for name in item.names:
+            if name not in item.text:
+                problems.append(f"'{item.text[:30]}…' does not name {name}")
+    return problems
+
+
+def slots(lang: str = "zh") -> list[str]:
+    """The kind of every piece of a full (February–December) text, in order: the rows a
+    sheet lays out for it."""
+    out = []
+    for _, parts in PHRASES[lang]["sections"]:
+        out.append("section")
+        for sub, what in parts:
+            out += (["subsection"] if sub else []) + ["paragraph", "paragraph"]
+            if what == "products:export":
+                out.append("footnote")
+    return out
