@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 
 import pandas as pd
@@ -24,6 +25,19 @@ def rows_frame(rows: list[dict]) -> pd.DataFrame:
 def engine_of(rows: list[dict] | pd.DataFrame, settings: Settings | None = None):
     frame = rows if isinstance(rows, pd.DataFrame) else rows_frame(rows)
     return from_raw(normalize(frame, "test.csv"), settings)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def raw_cache_folder(tmp_path_factory):
+    """The raw-table cache of the tests lives in a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("raw-cache")
+    previous = os.environ.get("XLADDIN_CACHE_DIR")
+    os.environ["XLADDIN_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("XLADDIN_CACHE_DIR", None)
+    else:
+        os.environ["XLADDIN_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

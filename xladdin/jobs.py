@@ -11,8 +11,9 @@ from xladdin.engine.audit import audit, stop_on_errors
 from xladdin.engine.load import from_raw, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
-from xladdin.engine.raw import RawData, read_raw
+from xladdin.engine.raw import RawData
 from xladdin.errors import Findings, XladdinError
+from xladdin.files.rawcache import read_raw_cached
 from xladdin.files.workbook import (
     canonical_rows,
     check_output,
@@ -69,7 +70,7 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
     progress("reading raw data")
-    raw = read_raw(raw_paths, flow=flow, period=data_period)
+    raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
     found = audit(engine.model, period)
@@ -107,7 +108,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
         raise XladdinError(f"{out}: the file exists; init never overwrites a workbook, use "
                            "'xladdin refresh' on it or choose another name")
     progress("reading raw data")
-    raw = read_raw(raw_paths)
+    raw = read_raw_cached(raw_paths)
     engine = from_raw(raw, settings)
     chosen, period = period, report_period(engine, period)
     book = make_template()
@@ -132,7 +133,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
     finished = finished_name(path)
     check_output(finished, [path])
     progress(f"reading 原始数据 of {path.name}")
-    raw = read_raw([path])
+    raw = read_raw_cached([path])
     patch = XlsxPatch(path)
     try:
         period = patch.read("SET_PERIOD")
