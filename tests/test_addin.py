@@ -1,9 +1,15 @@
-"""The 刷新月报 button end to end on a fake live workbook, and the built add-in checked statically."""
+"""The 刷新月报 button end to end on a fake live workbook; the built add-in read back with
+oletools and openpyxl and checked against xlwings' own VBA, wrapper generator and GetConfig."""
 
 from __future__ import annotations
 
+import inspect
+import io
+import re
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path, PureWindowsPath
 
 import pytest
 from oletools.olevba import VBA_Parser
@@ -14,7 +20,11 @@ from tests.fake_xlwings import FakeBook
 from tests.office import sheets_as_shown
 from tests.test_workbook import assert_shown_report, assert_values_only
 from xladdin.cli import main
-from xladdin.excel.addin import build_addin, install_addin
+from xladdin.errors import XladdinError
+from xladdin.excel import addin as addin_module
+from xladdin.excel import udf
+from xladdin.excel.addin import XLWINGS_VERSION, build_addin, doctor, install_addin
+from xladdin.excel.vba import RIBBON_CALLBACK, udf_wrappers, xlwings_dir
 from xladdin.report.layout import LAYOUTS
 from xladdin.report.render import build_plan
 
@@ -85,6 +95,15 @@ def xlam(tmp_path_factory):
     return build_addin(tmp_path_factory.mktemp("addin") / "xladdin.xlam")
 
 
+def vba_modules(path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {stream.split("/")[-1]: code.replace("\r\n", "\n")
+                for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
 def test_custom_ui_has_the_tab_and_button(xlam):
     with zipfile.ZipFile(xlam) as z:
         ui = ET.fromstring(z.read("customUI/customUI.xml"))
@@ -96,13 +115,11 @@ def test_custom_ui_has_the_tab_and_button(xlam):
     assert button.get("label").startswith("刷新月报") and button.get("size") == "large"
     assert "customUI/customUI.xml" in rels
     callbacks = {b.get("onAction") for b in ui.iter() if b.get("onAction")}
-    assert callbacks == {"RibbonMyAddin.RunMain"}
+    assert callbacks == {"XladdinRibbon.RefreshReport"} == {RIBBON_CALLBACK}
 
 
-def test_every_callback_exists_in_the_vba(xlam):
-    parser = VBA_Parser(str(xlam))
-    modules = {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
-    parser.close()
+def test_every_callback_exists_in_the_vba_and_runs_main(xlam):
+    modules = vba_modules(xlam)
     with zipfile.ZipFile(xlam) as z:
         ui = ET.fromstring(z.read("customUI/customUI.xml"))
     for element in ui.iter():
@@ -110,31 +127,214 @@ def test_every_callback_exists_in_the_vba(xlam):
         if action:
             module, sub = action.split(".")
             assert f"Sub {sub}(control As IRibbonControl)" in modules[module]
-    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in modules["RibbonMyAddin"]
-    assert "ThisWorkbook.Name" in modules["RibbonMyAddin"]  # module = the add-in's file name
+    # the command test_ribbon_main_refreshes_the_live_workbook_like_build runs
+    assert 'RunPython "import xladdin; xladdin.main()"' in modules["XladdinRibbon"]
 
 
-def test_configuration_names_the_function_module(xlam):
-    with zipfile.ZipFile(xlam) as z:
-        workbook = z.read("xl/workbook.xml").decode()
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-        strings = z.read("xl/sharedStrings.xml").decode()
-    assert 'name="myaddin.conf"' in workbook  # active: no leading underscore
-    assert '<c r="A6" s="1" t="s"><v>1</v></c><c r="B6" s="1" t="inlineStr"><is><t>xladdin.excel.udf</t>' in sheet
-    assert "<si><t>PYTHONPATH</t></si><si><t>UDF Modules</t></si>" in strings  # shared string 1
-    assert '<c r="B8" s="1" t="b"><v>1</v></c>' in sheet  # Use UDF Server
+def test_the_vba_is_xlwings_own_under_the_add_in_name(xlam):
+    """The runtime module is xlwings_custom_addin.bas of the pinned xlwings, PROJECT_NAME aside."""
+    modules = vba_modules(xlam)
+    assert set(modules) == {"ThisWorkbook", "Sheet2", "Dictionary", "xlwings", "XladdinRibbon",
+                            "xlwings_udfs"}
+    shipped = (xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="cp1252").replace("\r\n", "\n")
+    ours = modules["xlwings"]
+    assert 'Public Const PROJECT_NAME As String = "xladdin"' in ours
+    assert ours.replace('"xladdin"', '"myaddin"').strip() == shipped.strip()
+    assert f'XLWINGS_VERSION As String = "{XLWINGS_VERSION}"' in ours
+    assert f'"xlwings64-{XLWINGS_VERSION}.dll"' in ours
+    dictionary = modules["Dictionary"]
+    assert "Public Property Get CompareMode() As CompareMethod" in dictionary
+    assert "VERSION 1.0 CLASS" not in dictionary
+
+
+def test_pyproject_pins_the_xlwings_the_vba_comes_from():
+    import xlwings
+
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    assert f'"xlwings=={XLWINGS_VERSION}"' in text
+    assert xlwings.__version__ == XLWINGS_VERSION
+
+
+def test_wrappers_are_what_xlwings_generator_writes_for_every_chip_function(xlam):
+    module = vba_modules(xlam)["xlwings_udfs"]
+    assert module == udf_wrappers().rstrip("\n") + "\n" or module.rstrip() == udf_wrappers().rstrip()
+    # Independently of the generator: one wrapper per CHIP_* function of the module, with its
+    # arguments (caller aside), optional where Python has a default, calling the module.
+    functions = {n: f for n, f in vars(udf).items() if n.startswith("CHIP_") and callable(f)}
+    assert len(functions) >= 5
+    declared = dict(re.findall(r"^Function (CHIP_\w+)\((.*)\)$", module, flags=re.M))
+    assert set(declared) == set(functions)
+    for name, func in functions.items():
+        params = [p for p in inspect.signature(func).parameters.values() if p.name != "caller"]
+        expected = ", ".join(("Optional " if p.default is not p.empty else "") + p.name for p in params)
+        assert declared[name] == expected
+        assert f'{name} = XLPy.CallUDF("xladdin.excel.udf", "{name}", Array(' in module
+        assert ", ActiveWorkbook, Application.Caller)" in module  # an add-in: the formula's workbook
+
+
+def read_sheet_config(xlam_bytes: bytes, sheet_name: str) -> dict[str, object] | None:
+    """xlwings' GetConfigFromSheet: keys from A1 down to A1.End(xlDown), upper-cased; a key's
+    value is the cell beside it, even when that cell is empty."""
+    # openpyxl opens macro workbooks, not add-ins: present the same parts as an xlsm
+    source, copy = zipfile.ZipFile(io.BytesIO(xlam_bytes)), io.BytesIO()
+    with zipfile.ZipFile(copy, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(b"ms-excel.addin.macroEnabled.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            out.writestr(name, data)
+    book = load_workbook(copy)
+    if sheet_name not in book.sheetnames:
+        return None
+    sheet = book[sheet_name]
+    last = 1
+    if sheet["A2"].value not in (None, ""):
+        while sheet.cell(last + 1, 1).value not in (None, ""):
+            last += 1
+    return {str(sheet.cell(r, 1).value).upper(): ("" if sheet.cell(r, 2).value is None else sheet.cell(r, 2).value)
+            for r in range(1, last + 1)}
+
+
+def read_config_file(path: Path, ansi: str) -> dict[str, str]:
+    """GetConfigFromFile: VBA's ``Input #`` of "name","value" pairs, in the ANSI code page."""
+    if not path.exists():
+        return {}
+    pairs = {}
+    for line in path.read_bytes().decode(ansi, errors="replace").splitlines():
+        m = re.match(r'"([^"]*)","([^"]*)"', line)
+        if m and m.group(1).lower() not in {k.lower() for k in pairs}:
+            pairs[m.group(1)] = m.group(2)
+    return pairs
+
+
+def get_config(key: str, default: str, layers: list) -> object:
+    """xlwings' GetConfig: workbook sheet, add-in sheet (a present key wins, even empty),
+    directory file, user file (case-insensitive keys), default."""
+    active_sheet, addin_sheet, directory_file, user_file = layers
+    for sheet in (active_sheet, addin_sheet):
+        if sheet is not None and key in sheet:
+            return sheet[key]
+    for file in (directory_file, user_file):
+        for name, value in file.items():
+            if name.lower() == key.lower():
+                return value
+    return default
+
+
+def resolved(layers: list, mac: bool) -> tuple[object, str]:
+    """RunPython's interpreter and GetUdfModules, as xlwings' VBA computes them."""
+    interpreter = get_config("INTERPRETER_MAC" if mac else "INTERPRETER_WIN", "", layers)
+    if interpreter == "":
+        interpreter = get_config("INTERPRETER", "python" if mac else "pythonw", layers)
+    modules = str(get_config("UDF MODULES", "", layers)).rstrip(";")
+    return interpreter, modules
+
+
+@pytest.mark.parametrize("platform, python, expected", [
+    ("win32", r"C:\Users\张伟\xladdin-env\Scripts\python.exe", r"C:\Users\张伟\xladdin-env\Scripts\pythonw.exe"),
+    ("darwin", "/Users/张伟/xladdin-env/bin/python3", "/Users/张伟/xladdin-env/bin/python3"),
+])
+def test_get_config_resolves_this_python_and_the_udf_module(tmp_path, platform, python, expected):
+    """Replay xlwings' lookup on what install writes, for a profile with Chinese characters and a
+    stale user config file with other values in the way."""
+    home = tmp_path / "张伟"
+    mac = platform == "darwin"
+    user_file = (home / "Library/Containers/com.microsoft.Excel/Data/xladdin.conf" if mac
+                 else home / ".xladdin" / "xladdin.conf")
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text('"INTERPRETER_WIN","C:\\old\\python.exe"\n"INTERPRETER_MAC","/old/python"\n'
+                         '"UDF MODULES","oldmodule"\n', encoding="utf-8")
+    (tmp_path / "env").mkdir()
+    addin, settings = install_addin(tmp_path / "XLSTART", python=python, prefix=str(tmp_path / "env"),
+                                    platform=platform)
+    data = addin.read_bytes()
+    sheet = read_sheet_config(data, "xladdin.conf")
+    assert all(v != "" for v in sheet.values())  # no empty cell hides a value
+    layers = [None, sheet, {}, read_config_file(user_file, "cp1252" if not mac else "utf-8")]
+    assert resolved(layers, mac) == (expected, "xladdin.excel.udf")
+    assert get_config("USE UDF SERVER", False, layers) is True
+    # the quickstart's own name is gone: no myaddin sheet, and the VBA reads xladdin.conf
+    assert read_sheet_config(data, "myaddin.conf") is None and read_sheet_config(data, "_myaddin.conf") is None
+    assert 'PROJECT_NAME As String = "xladdin"' in vba_modules(addin)["xlwings"]
+    # a workbook's own xladdin.conf sheet still comes first, as xlwings documents
+    assert resolved([{"UDF MODULES": "mine"}, sheet, {}, {}], mac)[1] == "mine"
+
+
+def test_a_build_without_install_leaves_the_user_file_in_charge(xlam, tmp_path):
+    sheet = read_sheet_config(xlam.read_bytes(), "xladdin.conf")
+    assert sheet == {"UDF MODULES": "xladdin.excel.udf", "USE UDF SERVER": True}
+    user = {"Interpreter_Win": r"D:\py\pythonw.exe"}
+    assert resolved([None, sheet, {}, user], mac=False)[0] == r"D:\py\pythonw.exe"
+
+
+def test_conda_environment_is_activated_by_xlwings(tmp_path):
+    env = tmp_path / "miniconda3" / "envs" / "chip"
+    (env / "conda-meta").mkdir(parents=True)
+    addin, settings = install_addin(tmp_path / "XLSTART", python=str(env / "python.exe"), prefix=str(env),
+                                    platform="win32")
+    sheet = read_sheet_config(addin.read_bytes(), "xladdin.conf")
+    assert sheet["INTERPRETER_WIN"] == "pythonw" and sheet["CONDA ENV"] == "chip"
+    assert PureWindowsPath(sheet["CONDA PATH"]).name == "miniconda3"
+    # XLPyLoadDLL then loads the DLL from CondaPath\envs\chip, the environment's own folder
+    python, _ = addin_module.effective_python("win32", sheet, {})
+    assert PureWindowsPath(python) == PureWindowsPath(sheet["CONDA PATH"]) / "envs" / "chip" / "pythonw.exe"
 
 
 def test_build_is_reproducible(xlam, tmp_path):
     again = build_addin(tmp_path / "xladdin.xlam")
     assert again.read_bytes() == xlam.read_bytes()
-    with pytest.raises(Exception, match="must be called xladdin.xlam"):
+    with pytest.raises(XladdinError, match="must be called xladdin.xlam"):
         build_addin(tmp_path / "other.xlam")
 
 
-def test_install_copies_the_addin_and_writes_its_config(tmp_path, xlam):
-    addin, config = install_addin(tmp_path / "XLSTART", tmp_path / "home" / ".myaddin" / "myaddin.conf",
-                                  interpreter="/opt/python/bin/python3")
-    assert addin.read_bytes() == xlam.read_bytes()
-    text = config.read_text(encoding="utf-8")
-    assert '"UDF MODULES","xladdin.excel.udf"' in text and '"USE UDF SERVER","True"' in text
+def test_install_fails_loudly_when_xlwings_did_not_copy(tmp_path, monkeypatch):
+    import xlwings.cli
+
+    def failing_install(args):
+        print("Error: Failed to install the add-in: If Excel is running, quit Excel and try again.")
+
+    monkeypatch.setattr(xlwings.cli, "addin_install", failing_install)
+    monkeypatch.setattr(addin_module, "xlstart_folder", lambda: tmp_path / "XLSTART")
+    with pytest.raises(XladdinError, match="not copied into .*XLSTART.*If Excel is running, quit Excel"):
+        install_addin(python=sys.executable, platform="win32")
+    assert not (tmp_path / "XLSTART" / "xladdin.xlam").exists()
+
+
+def test_install_through_xlwings_copies_and_verifies(tmp_path, monkeypatch):
+    import shutil
+
+    import xlwings.cli
+
+    target = tmp_path / "XLSTART"
+    target.mkdir()
+    monkeypatch.setattr(xlwings.cli, "addin_install",
+                        lambda args: shutil.copyfile(args.file, target / Path(args.file).name))
+    monkeypatch.setattr(addin_module, "xlstart_folder", lambda: target)
+    addin, _ = install_addin(python=sys.executable, platform="win32")
+    assert read_sheet_config(addin.read_bytes(), "xladdin.conf")["UDF MODULES"] == "xladdin.excel.udf"
+
+
+def test_doctor_reports_what_xlwings_will_resolve(tmp_path):
+    home = tmp_path / "home"
+    install_addin(tmp_path / "XLSTART", python=sys.executable, prefix=sys.prefix, platform="darwin")
+    checks = {c.label: c for c in doctor(tmp_path / "XLSTART", platform="darwin", home=home)}
+    assert checks["add-in"].ok and f"xlwings VBA {XLWINGS_VERSION}" in checks["add-in"].detail
+    assert checks["UDF Modules"].ok and "xladdin.excel.udf from add-in sheet" in checks["UDF Modules"].detail
+    assert checks["interpreter"].ok and checks["interpreter"].detail.startswith(sys.executable)
+    assert checks["imports"].ok
+    assert checks["xlwings"].ok and checks["xlwings"].detail.startswith(XLWINGS_VERSION)
+    assert not checks["RunPython"].ok and checks["RunPython"].fix == "run 'xlwings runpython install'"
+
+
+def test_doctor_says_what_to_fix(tmp_path, capsys):
+    assert main(["addin", "doctor", "--xlstart", str(tmp_path)]) == 1
+    assert "run 'xladdin addin install'" in capsys.readouterr().out
+    build_addin(tmp_path / "xladdin.xlam")  # built, never installed: no interpreter on the sheet
+    checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="cp1252")}
+    assert not checks["interpreter"].ok and checks["interpreter"].detail == "pythonw from xlwings' default"
+    install_addin(tmp_path, python=r"C:\Users\张伟\env\Scripts\python.exe", prefix=str(tmp_path / "x"),
+                  platform="win32")
+    checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="cp1252")}
+    assert not checks["ANSI path"].ok and "cp1252" in checks["ANSI path"].detail
+    checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="gbk")}
+    assert checks["ANSI path"].ok

@@ -122,15 +122,24 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
-    from xladdin.excel.addin import ADDIN_NAME, build_addin, install_addin
+    from xladdin.excel.addin import ADDIN_NAME, build_addin, doctor, install_addin
 
     if args.action == "build":
         out = args.output if args.output.suffix.lower() == ".xlam" else args.output / ADDIN_NAME
         print(f"wrote {build_addin(out)}")
         return 0
-    addin, config = install_addin(args.xlstart, args.config)
-    print(f"installed {addin}\nwrote {config} (this Python, UDF Modules = xladdin.excel.udf)")
-    print("restart Excel: the 芯片月报 tab appears; for the =CHIP_* functions see docs/excel-addin.md")
+    if args.action == "doctor":
+        checks = doctor(args.xlstart)
+        for check in checks:
+            mark = "ok " if check.ok else "FIX"
+            print(f"{mark} {check.label}: {check.detail}" + (f"\n    -> {check.fix}" if check.fix else ""))
+        return 0 if all(c.ok for c in checks) else 1
+    addin, settings = install_addin(args.xlstart)
+    print(f"installed {addin}")
+    for key, value in settings:
+        print(f"  {key} = {value}")
+    print("start Excel: the 芯片月报 tab and the =CHIP_* functions are there; "
+          "'xladdin addin doctor' checks the set-up")
     return 0
 
 
@@ -204,11 +213,10 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--data-period", metavar="YYYY-MM")
     m.set_defaults(func=cmd_import)
 
-    x = sub.add_parser("addin", help="build or install the Excel add-in xladdin.xlam")
-    x.add_argument("action", choices=("build", "install"))
+    x = sub.add_parser("addin", help="build, install or check the Excel add-in xladdin.xlam")
+    x.add_argument("action", choices=("build", "install", "doctor"))
     x.add_argument("-o", "--output", type=Path, default=Path("."), help="build: folder or .xlam path")
-    x.add_argument("--xlstart", type=Path, help="install: Excel's XLSTART folder (default: found)")
-    x.add_argument("--config", type=Path, help="install: the add-in's user config file (default: found)")
+    x.add_argument("--xlstart", type=Path, help="install, doctor: Excel's XLSTART folder (default: found)")
     x.set_defaults(func=cmd_addin)
     return p
 
