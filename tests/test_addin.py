@@ -157,7 +157,7 @@ def test_pyproject_pins_the_xlwings_the_vba_comes_from():
 
 def test_wrappers_are_what_xlwings_generator_writes_for_every_chip_function(xlam):
     module = vba_modules(xlam)["xlwings_udfs"]
-    assert module == udf_wrappers().rstrip("\n") + "\n" or module.rstrip() == udf_wrappers().rstrip()
+    assert module == udf_wrappers()  # the generator's text, line for line
     # Independently of the generator: one wrapper per CHIP_* function of the module, with its
     # arguments (caller aside), optional where Python has a default, calling the module.
     functions = {n: f for n, f in vars(udf).items() if n.startswith("CHIP_") and callable(f)}
@@ -172,10 +172,8 @@ def test_wrappers_are_what_xlwings_generator_writes_for_every_chip_function(xlam
         assert ", ActiveWorkbook, Application.Caller)" in module  # an add-in: the formula's workbook
 
 
-def read_sheet_config(xlam_bytes: bytes, sheet_name: str) -> dict[str, object] | None:
-    """xlwings' GetConfigFromSheet: keys from A1 down to A1.End(xlDown), upper-cased; a key's
-    value is the cell beside it, even when that cell is empty."""
-    # openpyxl opens macro workbooks, not add-ins: present the same parts as an xlsm
+def as_xlsm(xlam_bytes: bytes) -> io.BytesIO:
+    """The same parts presented as a macro workbook (openpyxl and LibreOffice open no add-ins)."""
     source, copy = zipfile.ZipFile(io.BytesIO(xlam_bytes)), io.BytesIO()
     with zipfile.ZipFile(copy, "w") as out:
         for name in source.namelist():
@@ -183,7 +181,35 @@ def read_sheet_config(xlam_bytes: bytes, sheet_name: str) -> dict[str, object] |
             if name == "[Content_Types].xml":
                 data = data.replace(b"ms-excel.addin.macroEnabled.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
             out.writestr(name, data)
-    book = load_workbook(copy)
+    return copy
+
+
+def test_libreoffice_imports_the_vba_project_with_each_module_kind(xlam, tmp_path):
+    """A third, independent MS-OVBA reader: LibreOffice turns the project into the Basic library
+    ``xladdin`` and keeps each module's kind, which it takes from the dir and PROJECT streams."""
+    from tests.office import _convert
+
+    book = tmp_path / "addin.xlsm"
+    book.write_bytes(as_xlsm(xlam.read_bytes()).getvalue())
+    _convert(book, "ods", tmp_path)
+    with zipfile.ZipFile(tmp_path / "addin.ods") as ods:
+        modules = {}
+        for name in ods.namelist():
+            if name.startswith("Basic/xladdin/") and not name.endswith("script-lb.xml"):
+                root = ET.fromstring(ods.read(name))
+                ns = "{http://openoffice.org/2000/script}"
+                modules[root.get(f"{ns}name")] = (root.get(f"{ns}moduleType"), root.text)
+    assert {k: v[0] for k, v in modules.items()} == {
+        "ThisWorkbook": "document", "Sheet2": "document", "Dictionary": "class", "xlwings": "normal",
+        "XladdinRibbon": "normal", "xlwings_udfs": "normal"}
+    assert "Function CHIP_VALUE(" in modules["xlwings_udfs"][1]
+    assert 'RunPython "import xladdin; xladdin.main()"' in modules["XladdinRibbon"][1]
+
+
+def read_sheet_config(xlam_bytes: bytes, sheet_name: str) -> dict[str, object] | None:
+    """xlwings' GetConfigFromSheet: keys from A1 down to A1.End(xlDown), upper-cased; a key's
+    value is the cell beside it, even when that cell is empty."""
+    book = load_workbook(as_xlsm(xlam_bytes))
     if sheet_name not in book.sheetnames:
         return None
     sheet = book[sheet_name]

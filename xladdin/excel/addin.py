@@ -375,7 +375,7 @@ def install_addin(xlstart: Path | None = None, python: str | None = None, prefix
             os.replace(part, target)
         else:
             _xlwings_install(built, folder)
-    if platform == "darwin" and not xlstart:  # RunPython needs xlwings' AppleScript once
+    if platform == sys.platform == "darwin":  # RunPython needs xlwings' AppleScript once
         try:
             from xlwings.cli import runpython_install
 
