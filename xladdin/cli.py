@@ -131,14 +131,18 @@ def cmd_addin(args: argparse.Namespace) -> int:
     if args.action == "doctor":
         checks = doctor(args.xlstart)
         for check in checks:
-            mark = "ok " if check.ok else "FIX"
-            print(f"{mark} {check.label}: {check.detail}" + (f"\n    -> {check.fix}" if check.fix else ""))
+            if check.label == "note":
+                print(f"    note: {check.detail}")
+            elif check.ok:
+                print(f"ok  {check.label}: {check.detail}")
+            else:
+                print(f"FIX {check.label}: {check.detail}\n    -> {check.fix}")
         return 0 if all(c.ok for c in checks) else 1
     addin, settings = install_addin(args.xlstart)
     print(f"installed {addin}")
     for key, value in settings:
         print(f"  {key} = {value}")
-    print("start Excel: the 芯片月报 tab and the =CHIP_* functions are there; "
+    print("start Excel: the 芯片月报 tab is there, and on Windows the =CHIP_* functions; "
           "'xladdin addin doctor' checks the set-up")
     return 0
 

@@ -512,6 +512,7 @@ def doctor(xlstart: Path | None = None, platform: str | None = None, home: Path 
         script = scripts / f"xlwings-{vba_version}.applescript"
         checks.append(Check("RunPython", script.exists(), str(script),
                             "" if script.exists() else "run 'xlwings runpython install'"))
-    checks.append(Check("note", True, f"a sheet named {CONFIG_SHEET} in the workbook you work in, or an "
-                        f"{CONFIG_SHEET} file beside it, would override settings the add-in leaves out"))
+    checks.append(Check("note", True, f"a sheet named {CONFIG_SHEET} in the workbook you work in would "
+                        f"override all of these; an {CONFIG_SHEET} file beside it, the settings the "
+                        "add-in's sheet leaves out"))
     return checks
