@@ -358,6 +358,12 @@ def test_doctor_says_what_to_fix(tmp_path, capsys):
     build_addin(tmp_path / "xladdin.xlam")  # built, never installed: no interpreter on the sheet
     checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="cp1252")}
     assert not checks["interpreter"].ok and checks["interpreter"].detail == "pythonw from xlwings' default"
+    # then the user config file decides, read in the ANSI code page as VBA reads it
+    user = tmp_path / "h" / ".xladdin" / "xladdin.conf"
+    user.parent.mkdir(parents=True)
+    user.write_bytes('"INTERPRETER_WIN","C:\\Programme\\Büro\\pythonw.exe"\n'.encode("cp1252"))
+    checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="cp1252")}
+    assert checks["interpreter"].detail == "C:\\Programme\\Büro\\pythonw.exe from user config file"
     install_addin(tmp_path, python=r"C:\Users\张伟\env\Scripts\python.exe", prefix=str(tmp_path / "x"),
                   platform="win32")
     checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="cp1252")}

@@ -334,6 +334,18 @@ def interpreter_settings(python: str, prefix: str, platform: str,
     return [("Interpreter_Mac", python), *conda]
 
 
+def _excel_startup_folder() -> Path:
+    """Excel's own start-up folder, where xlwings' installer copies to (it asks Excel, which
+    may differ from the usual place); the usual place when Excel cannot be asked."""
+    folder = xlstart_folder()  # refuses on systems without Excel
+    try:
+        from xlwings.cli import get_addin_dir
+
+        return Path(get_addin_dir())
+    except Exception:
+        return folder
+
+
 def _xlwings_install(built: Path, folder: Path) -> None:
     """Hand the add-in to xlwings' installer, which also closes and reloads it in a running
     Excel. It prints its failures instead of raising them: the copy is checked here."""
@@ -364,7 +376,7 @@ def install_addin(xlstart: Path | None = None, python: str | None = None, prefix
     platform = platform or sys.platform
     settings = interpreter_settings(python or sys.executable, prefix or sys.prefix, platform,
                                     os.environ.get("CONDA_EXE"))
-    folder = Path(xlstart) if xlstart else xlstart_folder()  # refuses on systems without Excel
+    folder = Path(xlstart) if xlstart else _excel_startup_folder()
     with tempfile.TemporaryDirectory() as temp:
         built = build_addin(Path(temp) / ADDIN_NAME, settings)
         if xlstart:
