@@ -1,9 +1,9 @@
 """A small fake of the xlwings objects xladdin uses (App, Book, Sheet, Range, Name).
 
 It holds an openpyxl workbook and behaves like Excel where xladdin relies on it: a bulk
-value read or write per range, text with a leading apostrophe stored as text, and the
-RAW_TOKEN cell recomputed whenever 原始数据 or 设置 change (here: a version number). It
-counts the cells read from 原始数据, so tests can prove a warm call reads none.
+value read or write per range, numbers read as floats (as COM gives them), text with a
+leading apostrophe stored as text, Excel tables (``sheet.tables[name].range``). It counts the
+cells read from 原始数据, so tests can prove a warm call reads none.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import range_boundaries
 
 from xladdin.engine.raw import RAW_SHEET
-from xladdin.report.layout import RAW_TOKEN_NAME, SETTINGS_SHEET
 
 
 class FakeApp:
@@ -40,9 +39,19 @@ class FakeApp:
         self.calculations += 1
 
 
+def _excel(value: Any) -> Any:
+    """A cell value as COM hands it over: every number a float."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class FakeRange:
-    def __init__(self, sheet: FakeSheet, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
+    def __init__(self, sheet: FakeSheet, row: int, col: int, rows: int = 1, cols: int = 1,
+                 ndim: int | None = None) -> None:
         self.sheet, self.row, self.col, self.rows, self.cols = sheet, row, col, rows, cols
+        self.ndim = ndim
+
+    def options(self, ndim: int | None = None) -> FakeRange:
+        return FakeRange(self.sheet, self.row, self.col, self.rows, self.cols, ndim)
 
     def __getitem__(self, index: tuple[int, int]) -> FakeRange:
         r, c = index
@@ -56,13 +65,15 @@ class FakeRange:
         book = self.sheet.book
         if self.sheet.name == RAW_SHEET:
             book.raw_cells_read += self.rows * self.cols
-        if self.sheet.name == SETTINGS_SHEET and (self.row, self.col) == book.token_cell:
-            return f"v{book.version}"  # Excel recomputes the token formula on every change
         ws = self.sheet.ws
-        grid = [[ws.cell(self.row + i, self.col + j).value for j in range(self.cols)]
+        grid = [[_excel(ws.cell(self.row + i, self.col + j).value) for j in range(self.cols)]
                 for i in range(self.rows)]
+        if self.ndim == 2:
+            return grid
         if self.rows == 1 and self.cols == 1:
             return grid[0][0]
+        if self.rows == 1 or self.cols == 1:  # xlwings reads one row or column as a flat list
+            return [v for row in grid for v in row]
         return grid
 
     @value.setter
@@ -79,8 +90,6 @@ class FakeRange:
                 else:
                     cell.value = None if v == "" else v
         self.sheet.book.writes.append((self.sheet.name, self.row, self.col, len(grid), len(grid[0])))
-        if self.sheet.name in (RAW_SHEET, SETTINGS_SHEET):
-            self.sheet.book.version += 1
 
     @property
     def number_format(self) -> str:
@@ -106,6 +115,17 @@ class FakeSheet:
     def range(self, address: str) -> FakeRange:
         c1, r1, c2, r2 = range_boundaries(address)
         return FakeRange(self, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
+
+    @property
+    def tables(self) -> dict[str, FakeTable]:
+        return {name: FakeTable(self, ref) for name, ref in self.ws.tables.items()}
+
+
+class FakeTable:
+    """An Excel table (ListObject); ``range`` covers its header and rows, like ``Table[#All]``."""
+
+    def __init__(self, sheet: FakeSheet, ref: str) -> None:
+        self.range = sheet.range(ref)
 
 
 class _Sheets:
@@ -145,11 +165,18 @@ class FakeBook:
         self.fullname, self.name = str(path), Path(path).name
         self.app = FakeApp()
         self.sheets, self.names = _Sheets(self), _Names(self)
-        self.version = 0
         self.raw_cells_read = 0
         self.writes: list[tuple] = []
-        token = self.names[RAW_TOKEN_NAME].refers_to_range
-        self.token_cell = (token.row, token.col)
+
+    def raw_table(self) -> list[list[Any]]:
+        """What Excel passes for ``RawData[#All]`` (read without counting, as Excel does it)."""
+        ref = self.wb[RAW_SHEET].tables["RawData"].ref
+        c1, r1, c2, r2 = range_boundaries(ref)
+        ws = self.wb[RAW_SHEET]
+        return [[_excel(ws.cell(r, c).value) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    def setting(self, name: str) -> Any:
+        return _excel(self.names[name].refers_to_range.value)
 
 
 class FakeCaller:
@@ -157,3 +184,31 @@ class FakeCaller:
 
     def __init__(self, book: FakeBook, sheet: str = "表1") -> None:
         self.sheet = FakeSheet(book, sheet)
+
+
+def windows_udf_module(monkeypatch: Any, module: str = "xladdin.excel.udf") -> Any:
+    """``module`` as xlwings registers it on Windows: its decorators are xlwings' own (udfs.py),
+    which record the ``__xlfunc__`` metadata the VBA wrappers are generated from. The COM
+    modules udfs.py imports are stubbed (nothing here calls them); the package's copy of
+    ``module`` is left untouched.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    import xlwings
+
+    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        stub = types.ModuleType(name)
+        stub.CoInitialize = stub.Dispatch = lambda *a, **k: None
+        monkeypatch.setitem(sys.modules, name, stub)
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    udfs = importlib.import_module("xlwings.udfs")
+    monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
+    monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
+    monkeypatch.setattr(xlwings, "ret", udfs.xlret)
+    spec = importlib.util.find_spec(module)
+    registered = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(registered)
+    return registered

@@ -101,7 +101,6 @@ def _refresh(book: Any) -> RefreshReport:
     from xladdin.engine.audit import audit, stop_on_errors
     from xladdin.engine.load import from_raw
     from xladdin.excel.live import (
-        CACHE,
         XlwingsBackend,
         publication_from_book,
         raw_from_book,
@@ -130,8 +129,6 @@ def _refresh(book: Any) -> RefreshReport:
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
     write_finished(engine, period, finished, publication=publication)
-    CACHE.drop(book)
-    app.calculate()  # the CHIP_* cells pick up the new data
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
 
 

@@ -4,26 +4,28 @@ Thin on purpose: Excel values in, engine calls, Excel values out. Everything her
 the few xlwings objects it names (Book, Sheet, Range, Name, App), so tests drive it with a
 small fake of them.
 
-Engine cache: the cell functions must not move the raw table across COM on every call. The
-template's 设置 sheet has a cell (defined name ``RAW_TOKEN``) whose formula Excel recomputes
-whenever the 原始数据 table or the settings change. The cache keeps, per workbook, the token
-its engine was built from; a call reads that one cell, and only when it differs is the raw
-table read again (one bulk read). A refresh also drops the workbook's entry.
+Datasets: the data cell (``=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)``, named 数据 in
+the template) gets the raw table from Excel as an argument, so Excel's dependency graph calls it
+again exactly when a raw cell or a setting changes, and the cells that take 数据 after it. It
+shows a handle text ending in a content hash; ``DATASETS`` keeps the engines by that hash. A
+handle whose engine is not in memory (the workbook was reopened, Python restarted) is rebuilt
+from the calling workbook: the same table and settings, read here in one bulk read each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from xladdin.engine.load import from_raw
-from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
+from xladdin.engine.settings import Settings
 from xladdin.errors import XladdinError
-from xladdin.report.layout import RAW_TOKEN_NAME
+from xladdin.excel.cells import ChipError, Dataset, dataset, raw_input
+from xladdin.report.layout import RAW_TABLE
 from xladdin.report.render import NUMBER, Block, Publication
 
 FORMULA_LEAD = ("=", "+", "-", "@")
@@ -89,33 +91,69 @@ def publication_from_book(book: Any) -> Publication:
     return Publication.of(name_range(book, "SET_ISSUER").value, name_range(book, "SET_DATE").value)
 
 
-@dataclass
-class _Entry:
-    token: Any
-    engine: Engine
-    period: str | None
+def raw_table_values(book: Any) -> list[list[Any]]:
+    """What ``RawData[#All]`` passes to the data cell: the table's header and rows, one bulk read."""
+    try:
+        table = book.sheets[RAW_SHEET].tables[RAW_TABLE]
+    except Exception:
+        raise XladdinError(f"the workbook has no table {RAW_TABLE} on sheet {RAW_SHEET}; start from the "
+                           "xladdin template (xladdin init) or make the raw rows an Excel table named "
+                           f"{RAW_TABLE} (插入 > 表格, 表设计 > 表名称)") from None
+    return table.range.options(ndim=2).value
 
 
-class EngineCache:
-    """One engine per workbook, rebuilt only when the workbook's raw-data token changes."""
+class Datasets:
+    """The engines behind data handles, by content hash; the last few stay in memory."""
 
-    def __init__(self) -> None:
-        self.entries: dict[str, _Entry] = {}
-        self.loads = 0  # how many times a raw table was read (for tests and benchmarks)
+    def __init__(self, keep: int = 4) -> None:
+        self.keep = keep
+        self.entries: OrderedDict[str, Dataset] = OrderedDict()
+        self.loads = 0  # how many raw tables were validated (for tests and benchmarks)
 
-    def get(self, book: Any) -> tuple[Engine, str | None]:
-        token = name_range(book, RAW_TOKEN_NAME).value
-        entry = self.entries.get(book.fullname)
-        if entry is None or entry.token != token or token in (None, ""):
+    def make(self, raw: Any, period: Any, net_yoy: Any, source: str = f"sheet {RAW_SHEET}") -> Dataset:
+        """The data cell: the engine for the table it was given, validated once per content."""
+        given = raw_input(raw, period, net_yoy)
+        data = self.entries.get(given.digest)
+        if data is None:
             self.loads += 1
-            period, settings = settings_from_book(book)
-            engine = from_raw(raw_from_book(book), settings)
-            entry = _Entry(token, engine, period or engine.model.latest_period())
-            self.entries[book.fullname] = entry
-        return entry.engine, entry.period
+            data = dataset(given, source)
+        self.entries[data.digest] = data
+        self.entries.move_to_end(data.digest)
+        while len(self.entries) > self.keep:
+            self.entries.popitem(last=False)
+        return data
 
-    def drop(self, book: Any) -> None:
-        self.entries.pop(book.fullname, None)
+    def get(self, handle: Any, book: Any) -> Dataset:
+        """The dataset a handle names; rebuilt from ``book`` when it is not in memory."""
+        digest = handle_digest(handle)
+        data = self.entries.get(digest)
+        if data is None:
+            data = self.make(raw_table_values(book), name_range(book, "SET_PERIOD").value,
+                             name_range(book, "SET_NET_YOY").value, f"{book.name}, sheet {RAW_SHEET}")
+            if data.digest != digest:
+                raise ChipError(f"the data cell shows #{digest} but {RAW_SHEET} now hashes to "
+                                f"#{data.digest}: recalculate the workbook (Ctrl+Alt+F9)")
+        self.entries.move_to_end(digest)
+        return data
 
 
-CACHE = EngineCache()
+def handle_digest(handle: Any) -> str:
+    """The content hash at the end of a data handle; anything else is a clear cell error."""
+    value = handle
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    return _digest_of("" if value is None else str(value))
+
+
+@lru_cache(maxsize=256)
+def _digest_of(shown: str) -> str:
+    if shown.startswith("#CHIP! "):
+        raise ChipError(f"the data cell has an error: {shown[7:]}")
+    head, sep, digest = shown.rpartition(" #")
+    if not sep or not head.startswith(RAW_SHEET) or not digest.isalnum():
+        raise ChipError(f"the first argument must be the data cell (数据, =CHIP_DATA(RawData[#All],"
+                        f"SET_PERIOD,SET_NET_YOY)), not '{shown[:40]}'")
+    return digest
+
+
+DATASETS = Datasets()

@@ -66,19 +66,7 @@ SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据�
 DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
 RAW_TABLE = "RawData"
 
-#: A cell Excel recomputes whenever the 原始数据 table (rows, values, codes, flows, names)
-#: or the settings change: the cell functions compare it with the token their cached engine was built from,
-#: so a warm call reads one cell and never the raw table. Weights MOD(ROW,997)+1 keep the
-#: sums exact in double precision for large tables.
-RAW_TOKEN_NAME = "RAW_TOKEN"
-_W = "(MOD(ROW(RawData[美元]),997)+1)"
-RAW_TOKEN_FORMULA = (
-    f'=ROWS(RawData[美元])&"|"&SUM(RawData[美元])&"|"&SUMPRODUCT({_W}*RawData[美元])'
-    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[贸易伙伴编码],0))'
-    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[注册地编码],0))'
-    f'&"|"&SUMPRODUCT({_W}*IFERROR(MOD(--RawData[商品编码],100000),0))'
-    f'&"|"&SUMPRODUCT({_W}*IFERROR(--RawData[数据年月]-200000,0))'
-    f'&"|"&SUMPRODUCT({_W}*(RawData[进出口]="出口"))'
-    f'&"|"&SUMPRODUCT({_W}*LEN(RawData[贸易伙伴名称]&RawData[注册地名称]))'
-    '&"|"&SET_PERIOD&"|"&SET_NET_YOY'
-)
+#: The data cell of the cell functions: Excel passes it the raw table and the settings, so it is
+#: recomputed exactly when one of them changes, and every =CHIP_* cell takes it first.
+DATA_NAME = "数据"
+DATA_FORMULA = f"=CHIP_DATA({RAW_TABLE}[#All],SET_PERIOD,SET_NET_YOY)"

@@ -23,11 +23,11 @@ from xladdin.engine.reference import load_reference
 from xladdin.engine.tables import NET_NOTES, SOURCE_LINE, period_words
 from xladdin.report.layout import (
     COVER_SHEET,
+    DATA_FORMULA,
+    DATA_NAME,
     DEFAULT_ISSUER,
     LAYOUTS,
     RAW_TABLE,
-    RAW_TOKEN_FORMULA,
-    RAW_TOKEN_NAME,
     SETTING_NAMES,
     SETTINGS_SHEET,
     TEXT_BODY,
@@ -220,10 +220,11 @@ def _settings(book: Workbook) -> None:
         cell.number_format, cell.border = "@", BORDER
         _name(book, name, SETTINGS_SHEET, _abs(r, 2))
     r = 3 + len(SETTING_NAMES) + 1
-    note = "原始数据指纹（Excel自动计算，供单元格函数判断数据是否变化，请勿修改）"
+    note = "数据（=CHIP_* 函数的第一个参数，由加载项计算，请勿修改）："
     ws.cell(r, 1, note).font = Font(name=FONT, size=9)
-    ws.cell(r, 2, RAW_TOKEN_FORMULA).font = Font(name=FONT, size=9)
-    _name(book, RAW_TOKEN_NAME, SETTINGS_SHEET, _abs(r, 2))
+    data = ws.cell(r + 1, 1, DATA_FORMULA)  # below its label: the handle text is long
+    data.font = Font(name=FONT, size=9, color="595959")
+    _name(book, DATA_NAME, SETTINGS_SHEET, _abs(r + 1, 1))
     rule = DataValidation(type="list", formula1='"net_import_pct,abs_diff"', allow_blank=False)
     ws.add_data_validation(rule)
     rule.add("B4")

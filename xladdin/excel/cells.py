@@ -1,0 +1,264 @@
+"""The cell functions' logic, shared by every Excel runtime (xlwings desktop and xlwings Lite).
+
+Nothing here imports xlwings: each runtime registers thin wrappers (``udf.py``, ``lite.py``)
+over these plain functions, so both take the same arguments in the same order and answer with
+the same numbers and the same messages.
+
+The first argument of every figure function is a ``Dataset``: the validated engine over one
+workbook's 原始数据 table and the settings that shape it (report month, net YoY convention).
+``dataset()`` makes it from the table's values exactly as Excel passes ``RawData[#All]`` to a
+function (a header row, then the rows; numbers as floats, blanks as None, dates as datetimes)
+and names it by a hash of that content, so any changed cell gives a new name and nothing else
+does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, wraps
+from typing import Any
+
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from xladdin.engine.load import from_raw
+from xladdin.engine.metrics import Engine
+from xladdin.engine.periods import parse_period
+from xladdin.engine.raw import RAW_SHEET, normalize
+from xladdin.engine.reference import load_reference, normalize_one
+from xladdin.engine.settings import Settings
+from xladdin.errors import XladdinError
+from xladdin.report.render import DASH, build_table_body
+
+FLOWS = {"出口": "export", "export": "export", "exports": "export",
+         "进口": "import", "import": "import", "imports": "import"}
+SPANS = {None: "month", "": "month", "当月": "month", "month": "month", "m": "month",
+         "累计": "ytd", "ytd": "ytd", "year to date": "ytd", "1-": "ytd"}
+REGIONS = {"东盟": "ASEAN", "asean": "ASEAN", "欧盟": "EU", "eu": "EU"}
+BY = {"partner": "partner", "贸易伙伴": "partner", "国家": "partner", "国别": "partner",
+      "province": "province", "省": "province", "省市": "province", "注册地": "province",
+      "product": "product", "产品": "product"}
+UNIT = 1e8
+ERROR = "#CHIP! "
+HASH_CHARS = 12  # 48 bits: a handful of datasets live at once, so a clash is never a concern
+
+
+class ChipError(Exception):
+    """An argument a person typed that the function cannot use; shown in the cell."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated engine and the report month its cells default to, named by content."""
+
+    engine: Engine
+    period: str
+    digest: str
+    rows: int
+
+    @property
+    def handle(self) -> str:
+        """The text the data cell shows: ``原始数据 3,318 行 2024-01…2025-07 报告期 2025-07 #1f3a…``."""
+        months = [p for ps in self.engine.model.periods.values() for p in ps]
+        first, last = min(m[:7] for m in months), max(m[-7:] for m in months)
+        return f"{RAW_SHEET} {self.rows:,} 行 {first}…{last} 报告期 {self.period} #{self.digest}"
+
+
+def grid(values: Any) -> list[Any]:
+    """A range argument as rows: one cell arrives as a scalar, one row as a flat list."""
+    if not isinstance(values, (list, tuple)):
+        return [[values]]
+    if values and not isinstance(values[0], (list, tuple)):
+        return [list(values)]
+    return values
+
+
+def content_digest(frame: pd.DataFrame, settings: tuple[Any, ...]) -> str:
+    """A hash of every cell of the table (its header row first) and of the settings.
+
+    Column by column, in row order: numbers by their exact float bytes, text (and anything
+    mixed) by pandas' per-value hash, so 1.5 and 1.25, 韩国 and 日本, 出口 and 进口 all differ;
+    the table's shape is part of the digest, so a row added anywhere changes it.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((frame.shape, settings)).encode())
+    for _, column in frame.items():
+        values = column.to_numpy()
+        head, body = values[:1], values[1:]
+        h.update(repr(head.tolist()).encode())
+        if infer_dtype(body, skipna=False) in ("floating", "integer", "mixed-integer-float"):
+            h.update(b"n" + body.astype("float64").tobytes())
+        else:
+            h.update(b"t" + pd.util.hash_array(body, categorize=True).tobytes())
+    return h.hexdigest()[:HASH_CHARS]
+
+
+def report_month(value: Any) -> str | None:
+    value = scalar(value, "period")
+    if value is None:
+        return None
+    try:
+        return parse_period(value)
+    except XladdinError:
+        raise ChipError(f"the report month '{text(value)}' in 设置 is not a month: write 2025-07 "
+                        "or leave it empty for the latest month") from None
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """What the data cell was given, as a table, with its content hash (cheap: no validation)."""
+
+    table: pd.DataFrame
+    month: str | None
+    net_yoy: str
+    digest: str
+
+
+def raw_input(raw: Any, period: Any = None, net_yoy: Any = None) -> RawInput:
+    """The raw table (header row first) and the 设置 values, hashed."""
+    frame = pd.DataFrame(grid(raw), dtype=object)
+    month = report_month(period)
+    net = scalar(net_yoy, "net_yoy")
+    net = "net_import_pct" if net is None else text(net)
+    digest = content_digest(frame, (month, net))
+    header = frame.iloc[0].tolist() if len(frame) else []
+    table = frame.iloc[1:].reset_index(drop=True)
+    table.columns = [str(h).strip() if h not in (None, "") else f"Unnamed{i}" for i, h in enumerate(header)]
+    return RawInput(table, month, net, digest)
+
+
+def dataset(given: RawInput, source: str = f"sheet {RAW_SHEET}") -> Dataset:
+    """Validate the raw table into an engine, named by the content hash."""
+    engine = from_raw(normalize(given.table, source, first_row=2), Settings(net_yoy=given.net_yoy))
+    month = given.month or engine.model.latest_period()
+    if month is None:
+        raise ChipError("the raw data holds no usable rows; paste or import the customs rows first")
+    return Dataset(engine, month, given.digest, len(given.table))
+
+
+# --- arguments, as a person types them ----------------------------------------------------------
+
+def scalar(value: Any, name: str) -> Any:
+    """A 1×1 range arrives as a 2-D list; larger ranges are not one argument."""
+    while isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise ChipError(f"{name} must be one cell, not a range")
+        value = value[0]
+    return None if value == "" else value
+
+
+def text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def flow_of(value: Any) -> str:
+    value = scalar(value, "flow")
+    flow = FLOWS.get(text(value).lower()) if value is not None else None
+    if flow is None:
+        raise ChipError(f"unknown flow '{text(value) if value is not None else ''}': use 出口 or 进口")
+    return flow
+
+
+def period_of(value: Any, default: str) -> str:
+    """The month asked for; empty means the report month of 设置 (or the latest month)."""
+    value = scalar(value, "period")
+    if value is None:
+        return default
+    try:
+        return parse_period(value)
+    except XladdinError:
+        raise ChipError(f"'{text(value)}' is not a month: write 2025-07 or 202507") from None
+
+
+def span_of(value: Any) -> str:
+    value = scalar(value, "span")
+    span = SPANS.get(None if value is None else text(value).lower())
+    if span is None:
+        raise ChipError(f"unknown span '{text(value)}': use 当月 (month) or 累计 (ytd)")
+    return span
+
+
+@lru_cache(maxsize=4096)
+def resolve(dim: str, typed: str) -> tuple[str, str]:
+    """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners."""
+    ref = load_reference()
+    if dim == "product":
+        code = typed if typed in ref.product_names else ref.product_codes.get(typed.lower(),
+                                                                             ref.product_codes.get(typed))
+    elif dim == "partner":
+        if typed.lower() in REGIONS or typed in REGIONS:
+            return "region", REGIONS.get(typed, REGIONS.get(typed.lower()))
+        padded = typed.zfill(3) if typed.isdigit() else typed
+        code = padded if padded in ref.partner_names else ref.partner_codes.get(normalize_one(typed))
+    else:
+        code = typed if typed in ref.province_short else ref.province_codes.get(typed)
+    if code is None:
+        raise ChipError(f"unknown {dim} '{typed}'")
+    return dim, code
+
+
+def selection(product: Any, partner: Any, province: Any) -> tuple[str | None, str | None]:
+    given = [(d, scalar(v, d)) for d, v in (("product", product), ("partner", partner),
+                                            ("province", province))]
+    given = [(d, v) for d, v in given if v is not None]
+    if len(given) > 1:
+        raise ChipError("give only one of product, partner and province")
+    return resolve(given[0][0], text(given[0][1])) if given else (None, None)
+
+
+def cell_errors(func: Callable) -> Callable:
+    """Turn every failure into a one-line ``#CHIP!`` message for the cell."""
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ChipError, XladdinError) as exc:
+            return f"{ERROR}{exc}"
+        except Exception as exc:  # never a traceback in a cell
+            return f"{ERROR}internal error: {type(exc).__name__}: {exc}"
+    return wrapper
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+def figure(kind: str, data: Dataset, flow: Any, period: Any, product: Any, partner: Any,
+           province: Any, span: Any) -> float | str:
+    """CHIP_VALUE (亿美元), CHIP_YOY and CHIP_SHARE (%, — where undefined)."""
+    flow, period, span = flow_of(flow), period_of(period, data.period), span_of(span)
+    dim, key = selection(product, partner, province)
+    result = data.engine.figure(flow, period, span, dim, key, with_prior=kind == "yoy")
+    if kind == "value":
+        return result.value / UNIT
+    number = result.yoy if kind == "yoy" else result.share
+    return DASH if number is None else number
+
+
+def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> list[list[Any]]:
+    """CHIP_RANK: the top n rows of name, value (亿美元), YoY (%)."""
+    flow, period, span = flow_of(flow), period_of(period, data.period), span_of(span)
+    by_text = text(scalar(by, "by") or "partner").lower()
+    dim = BY.get(by_text)
+    if dim is None:
+        raise ChipError(f"unknown by '{by_text}': use partner, province or product")
+    count = scalar(n, "n")
+    count = 10 if count is None else count
+    if not isinstance(count, (int, float)) or not 1 <= count <= 100 or int(count) != count:
+        raise ChipError(f"n must be a whole number from 1 to 100, not '{text(count)}'")
+    engine = data.engine
+    top = engine.ranking(flow, dim, period, span, int(count))
+    rows = [[engine.model.label(dim, str(k), engine.reference), float(v) / UNIT,
+             DASH if y != y else float(y)] for k, v, y in zip(top["key"], top["value"], top["yoy"])]
+    return rows or [["", "", ""]]
+
+
+def table(data: Dataset, table_no: Any, period: Any) -> list[list[Any]]:
+    """CHIP_TABLE: the body of table 1–7 exactly as the workbook shows it."""
+    number = scalar(table_no, "table_no")
+    if not isinstance(number, (int, float)) or int(number) != number or not 1 <= number <= 7:
+        raise ChipError(f"table_no must be 1 to 7, not '{text(number) if number is not None else ''}'")
+    body = build_table_body(data.engine, int(number), period_of(period, data.period))
+    return [["" if v is None else v for v in row] for row in body.values]
