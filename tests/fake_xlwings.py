@@ -185,30 +185,3 @@ class FakeCaller:
     def __init__(self, book: FakeBook, sheet: str = "表1") -> None:
         self.sheet = FakeSheet(book, sheet)
 
-
-def windows_udf_module(monkeypatch: Any, module: str = "xladdin.excel.udf") -> Any:
-    """``module`` as xlwings registers it on Windows: its decorators are xlwings' own (udfs.py),
-    which record the ``__xlfunc__`` metadata the VBA wrappers are generated from. The COM
-    modules udfs.py imports are stubbed (nothing here calls them); the package's copy of
-    ``module`` is left untouched.
-    """
-    import importlib
-    import importlib.util
-    import sys
-    import types
-
-    import xlwings
-
-    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        stub = types.ModuleType(name)
-        stub.CoInitialize = stub.Dispatch = lambda *a, **k: None
-        monkeypatch.setitem(sys.modules, name, stub)
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    udfs = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
-    monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
-    monkeypatch.setattr(xlwings, "ret", udfs.xlret)
-    spec = importlib.util.find_spec(module)
-    registered = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(registered)
-    return registered

@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tests.fake_xlwings import FakeBook, FakeCaller, windows_udf_module
+from tests.fake_xlwings import FakeBook, FakeCaller
 from xladdin.cli import main
 from xladdin.excel import udf
 from xladdin.excel.cells import content_digest
 from xladdin.excel.live import DATASETS
 from xladdin.excel.udf import CHIP_DATA, CHIP_RANK, CHIP_SHARE, CHIP_TABLE, CHIP_VALUE, CHIP_YOY
+from xladdin.excel.vba import decorated_udf_module, xlwings_udfs
 
 FUNCTIONS = (CHIP_DATA, CHIP_VALUE, CHIP_YOY, CHIP_SHARE, CHIP_RANK, CHIP_TABLE)
 PARTNER_NAME, FLOW, PERIOD, PARTNER_CODE, VALUE = 4, 1, 0, 3, 7  # columns of 原始数据
@@ -80,9 +81,9 @@ def test_the_data_cell_shows_a_short_handle(data):
     assert len(digest) == 12 and int(digest, 16) >= 0
 
 
-def test_nothing_is_volatile_and_data_comes_first(monkeypatch):
+def test_nothing_is_volatile_and_data_comes_first():
     """The metadata xlwings' Windows decorators record, which its VBA wrapper generator reads."""
-    registered = windows_udf_module(monkeypatch)
+    registered = decorated_udf_module(xlwings_udfs())
     CHIP_DATA, CHIP_VALUE, CHIP_RANK, CHIP_TABLE = (getattr(registered, f.__name__) for f in
                                                     (udf.CHIP_DATA, udf.CHIP_VALUE, udf.CHIP_RANK, udf.CHIP_TABLE))
     for func in FUNCTIONS:
