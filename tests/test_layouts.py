@@ -92,4 +92,5 @@ def test_other_periods_equal_plain_sums_of_the_raw_file(capsys, period, months):
 def test_period_before_the_prior_year_exists_is_refused(capsys):
     assert main(["tables", "--demo", "--period", "2024-07", "--json"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: no ") and "2023-07" in err and "Traceback" not in err
+    assert err.startswith("error: export 2024-07: export data") and "lacks 2023-01" in err
+    assert "the data hold 2024-01 to 2025-07" in err and "Traceback" not in err

@@ -9,15 +9,16 @@ from pathlib import Path
 
 from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, describe_os_error
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    net_yoy, top = getattr(args, "net_yoy", "net_import_pct"), getattr(args, "top", 10)
     never = getattr(args, "never_rank", None)
     if never is None:
-        return Settings(net_yoy=args.net_yoy, top_n=args.top)
+        return Settings(net_yoy=net_yoy, top_n=top)
     codes = tuple(c.strip() for c in never.split(",") if c.strip())
-    return Settings(net_yoy=args.net_yoy, top_n=args.top, never_ranked=codes)
+    return Settings(net_yoy=net_yoy, top_n=top, never_ranked=codes)
 
 
 def _engine(args: argparse.Namespace):
@@ -40,14 +41,20 @@ def _warn(findings) -> None:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
+    from xladdin.engine.audit import audit, stop_on_errors
+    from xladdin.engine.load import report_period
     from xladdin.engine.tables import compute_tables
     from xladdin.report.textout import render_text
 
     eng = _engine(args)
-    _warn(eng.model.findings)
-    period = parse_period(args.period)
+    period = report_period(eng, args.period)
+    found = audit(eng.model, period)  # the numbers other tools consume: the same gate as build
+    stop_on_errors(found, args.force)
+    _warn(found)
     numbers = tuple(args.table) if args.table else None
     result = compute_tables(eng, period, numbers)
+    if found.of("error"):
+        result["forced"] = [f.line() for f in found.of("error")]
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -63,11 +70,15 @@ def _report(outcome) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from xladdin.engine.load import sample_path
     from xladdin.jobs import build
 
-    if not args.raw:
-        raise XladdinError("no raw data: name raw files (CSV or xlsx)")
-    return _report(build(args.raw, args.output, args.period, _settings(args), args.include_raw,
+    if args.demo and args.raw:
+        raise XladdinError("give raw files or --demo, not both")
+    raw = [sample_path()] if args.demo else args.raw
+    if not raw:
+        raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
+    return _report(build(raw, args.output, args.period, _settings(args), args.include_raw,
                          flow=args.flow, data_period=args.data_period, template=args.template,
                          force=args.force))
 
@@ -147,20 +158,34 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_raw_options(p: argparse.ArgumentParser) -> None:
+def _add_input_options(p: argparse.ArgumentParser, demo: bool = True) -> None:
     p.add_argument("raw", nargs="*", type=Path, metavar="RAW",
                    help="raw data: canonical CSV/xlsx or customs downloads")
-    p.add_argument("--demo", action="store_true", help="use the bundled sample (Jan 2024 – Jul 2025)")
+    if demo:
+        p.add_argument("--demo", action="store_true",
+                       help="use the bundled sample (Jan 2024 – Jul 2025)")
     p.add_argument("--flow", choices=("export", "import", "出口", "进口"),
                    help="flow of raw files that do not say it (customs downloads)")
     p.add_argument("--data-period", metavar="YYYY-MM",
-                   help="month of raw files without a 数据年月 column (customs downloads)")
+                   help="month (or range A..B) of raw files without a 数据年月 column")
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     p.add_argument("--top", type=int, default=10, help="length of top lists (default 10)")
     p.add_argument("--never-rank", metavar="CODES",
                    help="partner codes never ranked, comma-separated (default 142,701,702,999; "
                         "the residual groups 199…699 are never ranked)")
+
+
+def _add_raw_options(p: argparse.ArgumentParser) -> None:
+    _add_input_options(p)
+    _add_report_options(p)
+
+
+PERIOD_HELP = "report month, YYYY-MM (default: the latest month in the data)"
+FORCE_HELP = "go on even if the audit finds errors (the output says so)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -171,54 +196,62 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("tables", help="print tables 1-7 for a period")
     _add_raw_options(t)
-    t.add_argument("--period", required=True, help="report month, YYYY-MM")
+    t.add_argument("--period", help=PERIOD_HELP)
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.add_argument("--table", type=int, action="append", choices=range(1, 8), help="only this table")
+    t.add_argument("--force", action="store_true", help=FORCE_HELP)
     t.set_defaults(func=cmd_tables)
 
     b = sub.add_parser("build", help="write the finished, values-only workbook from raw files")
     _add_raw_options(b)
-    b.add_argument("--period", help="report month, YYYY-MM (default: the latest month in the data)")
+    b.add_argument("--period", help=PERIOD_HELP)
     b.add_argument("-o", "--output", type=Path, required=True, help="finished workbook (.xlsx)")
     b.add_argument("--include-raw", action="store_true", help="keep the 原始数据 sheet in the output")
     b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
-    b.add_argument("--force", action="store_true", help="publish even if the audit finds errors")
+    b.add_argument("--force", action="store_true", help=FORCE_HELP)
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
-    d.add_argument("-o", "--output", type=Path, default=Path("月报-2025-07.xlsx"))
-    d.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct")
+    d.add_argument("-o", "--output", type=Path, default=Path("月报-2025-07.xlsx"),
+                   help="finished workbook (default 月报-2025-07.xlsx)")
+    d.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
+                   help="table 1 net row: %% growth of net imports (default) or absolute change")
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
     d.set_defaults(func=cmd_demo)
 
     i = sub.add_parser("init", help="start a monthly workbook (template + raw data) for Excel")
     i.add_argument("workbook", type=Path, help="new workbook (.xlsx)")
     _add_raw_options(i)
-    i.add_argument("--period", help="report month, YYYY-MM (default: the latest month in the data)")
+    i.add_argument("--period", help="report month, YYYY-MM (default: left empty, so the workbook "
+                   "follows the latest month in its data)")
     i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("refresh", help="recompute a monthly workbook from its own 原始数据 and 设置")
-    r.add_argument("workbook", type=Path)
+    r.add_argument("workbook", type=Path, help="the monthly workbook (.xlsx) made by 'xladdin init'")
     r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
-    r.add_argument("--force", action="store_true", help="publish even if the audit finds errors")
+    r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.set_defaults(func=cmd_refresh)
 
     a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")
-    _add_raw_options(a)
+    _add_input_options(a)
     a.add_argument("--period", help="report month the data must serve, YYYY-MM")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--json", action="store_true", help="machine-readable output")
     a.set_defaults(func=cmd_audit)
 
     m = sub.add_parser("import", help="add customs downloads to a workbook's 原始数据 "
                        "(a re-download replaces the rows it covers)")
-    m.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    m.add_argument("--into", type=Path, required=True, metavar="WORKBOOK.xlsx")
-    m.add_argument("--flow", choices=("export", "import", "出口", "进口"))
-    m.add_argument("--data-period", metavar="YYYY-MM")
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="customs downloads (CSV or xlsx)")
+    m.add_argument("--into", type=Path, required=True, metavar="WORKBOOK.xlsx",
+                   help="the monthly workbook to add them to")
+    m.add_argument("--flow", choices=("export", "import", "出口", "进口"),
+                   help="flow of files that do not say it in their name or columns")
+    m.add_argument("--data-period", metavar="YYYY-MM",
+                   help="month (or range A..B) of files without a 数据年月 column")
     m.set_defaults(func=cmd_import)
 
     x = sub.add_parser("addin", help="build, install or check the Excel add-in xladdin.xlam")
-    x.add_argument("action", choices=("build", "install", "doctor"))
+    x.add_argument("action", choices=("build", "install", "doctor"),
+                   help="build the .xlam, install it for Excel, or check an installation")
     x.add_argument("-o", "--output", type=Path, default=Path("."), help="build: folder or .xlam path")
     x.add_argument("--xlstart", type=Path, help="install, doctor: Excel's XLSTART folder (default: found)")
     x.set_defaults(func=cmd_addin)
@@ -226,19 +259,40 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command. Every way it can end is one of: exit 0; one ``error:`` line and exit 2
+    (bad input, or an operating-system error as a sentence); 130 on Ctrl-C; 70 for a bug."""
     try:
+        args = parser().parse_args(argv)
         return args.func(args)
     except XladdinError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (| head): quietly, as other tools do
+        _quiet_stdout()
+        return 141
+    except OSError as exc:
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: the input does not fit in memory; split it into smaller files", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted; nothing was changed", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback: say what happened and how to report it
         print(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
               "command and the input files", file=sys.stderr)
         return 70
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit cannot fail a second time."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

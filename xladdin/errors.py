@@ -7,6 +7,7 @@ Every problem with the user's input becomes one sentence that says what is wrong
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 
 
@@ -58,3 +59,25 @@ class Findings:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+_OS_REASONS = {
+    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space and run the command again"),
+    errno.EFBIG: ("the file would exceed the size this system allows", "write it to another disk"),
+    errno.EACCES: ("permission denied", "check the file's and folder's permissions"),
+    errno.EPERM: ("the operation is not permitted", "check the file's and folder's permissions"),
+    errno.EROFS: ("the disk is read-only", "choose a folder on a writable disk"),
+    errno.EISDIR: ("it is a folder, not a file", "name a file"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.ENAMETOOLONG: ("the name is too long", "choose a shorter name"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
+    errno.EIO: ("the disk reported an input/output error", "check the disk and try again"),
+}
+
+
+def describe_os_error(exc: OSError, where: object = None) -> str:
+    """One sentence for an operating-system error: the place, what happened, what to do."""
+    what, fix = _OS_REASONS.get(exc.errno, (exc.strerror or str(exc), "check the path and the disk"))
+    place = where if where is not None else exc.filename
+    return f"{place}: {what}; {fix}" if place else f"{what}; {fix}"

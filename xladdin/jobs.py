@@ -8,15 +8,18 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from xladdin.engine.audit import audit, stop_on_errors
-from xladdin.engine.load import from_raw, sample_path
+from xladdin.engine.load import from_raw, report_period, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData
 from xladdin.errors import Findings, XladdinError
+from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
+from xladdin.files.valuesonly import check_values_only
 from xladdin.files.workbook import (
     canonical_rows,
     check_output,
+    check_workbook,
     finished_name,
     progress,
     render,
@@ -39,16 +42,6 @@ class Outcome:
     engine: Engine
     plan: Plan | None
     findings: Findings
-
-
-def report_period(engine: Engine, period: str | None) -> str:
-    """The month to report: the one asked for, else the latest month in the data."""
-    if period:
-        return parse_period(period)
-    latest = engine.model.latest_period()
-    if latest is None:
-        raise XladdinError("the raw data holds no usable rows; paste or import the customs rows first")
-    return latest
 
 
 def open_template(template: Path | None):
@@ -76,22 +69,29 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     found = audit(engine.model, period)
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
-    plan = write_finished(engine, period, out, raw if include_raw else None, template)
+    plan = write_finished(engine, period, out, raw if include_raw else None, template,
+                          forced=forced(found))
     return Outcome([out], period, engine, plan, found)
 
 
+def forced(found: Findings) -> tuple[str, ...]:
+    """The audit's errors a job went on despite (--force), for the workbook to say so."""
+    return tuple(f.line().removeprefix("error: ") for f in found.of("error"))
+
+
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
-                   template: Path | None = None, publication: Publication | None = None) -> Plan:
+                   template: Path | None = None, publication: Publication | None = None,
+                   forced: tuple[str, ...] = ()) -> Plan:
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
-    save atomically."""
+    save atomically (and only if the file holds values only)."""
     book = open_template(template)
-    plan = render(book, engine, period, publication)
+    plan = render(book, engine, period, publication, forced)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
     if raw is None:
-        save_atomic(book, out)
+        save_atomic(book, out, check_values_only)
     else:
-        save_with_raw(book, canonical_rows(raw), out)
+        save_with_raw(book, canonical_rows(raw), out, check_values_only)
     return plan
 
 
@@ -126,29 +126,28 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
     part of the file stay byte-identical, and a million raw rows cost seconds, not minutes.
     """
-    path = Path(path)
-    if not path.exists():
-        raise XladdinError(f"{path}: no such workbook; check the path")
-    check_output(path)
+    path = check_workbook(path)
     finished = finished_name(path)
     check_output(finished, [path])
-    progress(f"reading 原始数据 of {path.name}")
-    raw = read_raw_cached([path])
-    patch = XlsxPatch(path)
-    try:
-        period = patch.read("SET_PERIOD")
-        settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip())
-        publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
-        engine = from_raw(raw, settings)
-        period = report_period(engine, period)
-        found = audit(engine.model, period)
-        stop_on_errors(found, force)
-        progress(f"computing tables for {period}")
-        plan = build_plan(engine, period, publication)
-        apply(plan, patch)
-        progress(f"saving {path.name}")
-        patch.commit()
-    finally:
-        patch.close()
-    write_finished(engine, period, finished, raw if include_raw else None, publication=publication)
+    with WorkbookLock(path) as lock:
+        progress(f"reading 原始数据 of {path.name}")
+        raw = read_raw_cached([path])
+        patch = XlsxPatch(path)
+        try:
+            period = patch.read("SET_PERIOD")
+            settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip())
+            publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
+            engine = from_raw(raw, settings)
+            period = report_period(engine, period)
+            found = audit(engine.model, period)
+            stop_on_errors(found, force)
+            progress(f"computing tables for {period}")
+            plan = build_plan(engine, period, publication, forced(found))
+            apply(plan, patch)
+            progress(f"saving {path.name}")
+            patch.commit(lambda temp: lock.check_unchanged())
+        finally:
+            patch.close()
+    write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
+                   forced=forced(found))
     return Outcome([path, finished], period, engine, plan, found)

@@ -41,7 +41,7 @@ def audit(model: Model, period: str | None = None, today: date | None = None) ->
     """All findings for the raw data behind ``model``, for reporting ``period`` if given."""
     raw, frame = model.raw, model.raw.frame
     found = Findings()
-    found.extend(raw.findings)
+    found.items += [f for f in model.findings if f.severity != "info"]  # reading and grain problems
 
     for source, count in raw.files.items():
         if count == DOWNLOAD_LIMIT:
@@ -108,11 +108,14 @@ def _missing_months(model: Model, period: str, found: Findings) -> None:
                 missing += [m for m in months if m not in have]
             if missing:
                 gaps.setdefault(tuple(sorted(set(missing))), []).append(DIM_WORD[dim])
+        held = sorted(m for m in model.periods.get((flow, "total"), ()) if RANGE_SEPARATOR not in m)
+        holds = f" (the data hold {held[0]} to {held[-1]})" if held else " (the data hold none)"
         for months, dims in gaps.items():
             shown = ", ".join(months[:8]) + (" …" if len(months) > 8 else "")
-            found.add("error", f"{flow} data ({', '.join(dims)}) lacks {shown}; the {period} report "
-                      f"needs the month, January to it, and the same months of {prior[:4]}",
-                      f"{flow} {period}", "download and add the customs rows for those months")
+            found.add("error", f"{flow} data ({', '.join(dims)}) lacks {shown}{holds}; the {period} "
+                      f"report needs the month, January to it, and the same months of {prior[:4]}",
+                      f"{flow} {period}", "choose a report month the data cover, or download and add "
+                      "the customs rows for those months")
 
 
 def stop_on_errors(found: Findings, force: bool) -> None:

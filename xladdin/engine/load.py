@@ -7,7 +7,9 @@ from pathlib import Path
 
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.model import Model
+from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData, read_raw
+from xladdin.errors import XladdinError
 
 
 def sample_path() -> Path:
@@ -27,3 +29,13 @@ def from_raw(raw: RawData, settings: Settings | None = None) -> Engine:
 
 def demo(settings: Settings | None = None) -> Engine:
     return load([sample_path()], settings)
+
+
+def report_period(engine: Engine, period: str | None) -> str:
+    """The month to report: the one asked for, else the latest month in the data."""
+    if period:
+        return parse_period(period)
+    latest = engine.model.latest_period()
+    if latest is None:
+        raise XladdinError("the raw data holds no usable rows; paste or import the customs rows first")
+    return latest

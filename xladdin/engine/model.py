@@ -42,7 +42,7 @@ class Model:
     def __post_init__(self) -> None:
         self.findings = Findings()
         self.findings.extend(self.raw.findings)
-        self.sums = self._build(self.raw.frame)
+        self.sums = self._build(coarsest_hs(self.raw.frame, self.findings))
 
     def _build(self, frame: pd.DataFrame) -> dict[str, pd.Series]:
         grain = np.zeros(len(frame), dtype=np.int64)
@@ -98,9 +98,12 @@ class Model:
         if missing:
             what = "total" if dim == "total" else f"by {dim}"
             shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+            held = sorted(m for m in have if RANGE_SEPARATOR not in m)
+            holds = f"the data hold {held[0]} to {held[-1]}" if held else "the data hold none"
             raise MissingMonthsError(
-                f"no {flow} data {what} for {shown} (needed for {purpose}); "
-                f"add the customs rows for {'that month' if len(missing) == 1 else 'those months'}")
+                f"no {flow} data {what} for {shown} (needed for {purpose}; {holds}); choose a "
+                f"report month the data cover, or add the customs rows for "
+                f"{'that month' if len(missing) == 1 else 'those months'}")
 
     def values(self, flow: str, dim: str, months: tuple[str, ...], purpose: str = "") -> pd.Series:
         """Sum over months by key (USD), after checking every month is present.
@@ -127,6 +130,56 @@ class Model:
         if dim == "partner" and key in self.raw.partner_labels:
             return self.raw.partner_labels[key]
         return reference.label(dim, key)
+
+
+def coarsest_hs(frame: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    """One HS grain per product: where an HS6 row and its own HS8 breakdown are both given
+    for the same month, flow, partner and province, the HS6 row is used (adding both would
+    count the product twice); where they disagree, that is an error for the audit (which
+    stops build and tables), not a guess."""
+    if "hs_code" not in frame:
+        return frame
+    length = frame["hs_code"].str.len().fillna(0).to_numpy()
+    fine, coarse = length == 8, length == 6
+    both = np.intersect1d(frame["product"].to_numpy()[fine], frame["product"].to_numpy()[coarse])
+    if not len(both):
+        return frame
+    sub = frame[frame["product"].isin(both).to_numpy() & (fine | coarse)]
+    group = sub.groupby(["flow", "period", "product", "partner", "province"], dropna=False,
+                        sort=False).ngroup().to_numpy()
+    is_fine = sub["hs_code"].str.len().to_numpy() == 8
+    values = sub["value"].to_numpy()
+    n = group.max() + 1
+    fine_sum = np.bincount(group, weights=values * is_fine, minlength=n)
+    coarse_sum = np.bincount(group, weights=values * ~is_fine, minlength=n)
+    fine_n = np.bincount(group, weights=is_fine, minlength=n)
+    coarse_n = np.bincount(group, weights=~is_fine, minlength=n)
+    overlap = (fine_n > 0) & (coarse_n > 0)
+    if not overlap.any():
+        return frame
+    slack = np.maximum(fine_n + coarse_n, 1e-6 * np.maximum(fine_sum, coarse_sum))
+    disagree = overlap & (np.abs(fine_sum - coarse_sum) > slack)
+    for g in np.flatnonzero(disagree)[:5]:
+        rows = sub[group == g]
+        first = rows.iloc[0]
+        dims = ", ".join(f"{d} {first[d]}" for d in ("partner", "province") if isinstance(first[d], str))
+        findings.add(
+            "error", f"product {first['product']}{f' ({dims})' if dims else ''}: its HS6 rows say "
+            f"{coarse_sum[g]:,.0f} USD but its HS8 rows add up to {fine_sum[g]:,.0f} (HS6 "
+            f"{_rows_at(rows[~is_fine[group == g]])}; HS8 {_rows_at(rows[is_fine[group == g]])})",
+            f"{first['flow']} {first['period']}",
+            "give each product at one level: delete its HS6 rows or its HS8 rows")
+    drop = sub.index[overlap[group] & is_fine]
+    findings.add("info", f"{len(drop)} HS8 rows break down HS6 rows given for the same month and "
+                 "were not added to them", "", "")
+    return frame.drop(index=drop)
+
+
+def _rows_at(rows: pd.DataFrame) -> str:
+    """'raw.csv rows 3, 4' for the first rows of a selection."""
+    first = rows.iloc[0]
+    listed = ", ".join(str(r) for r in rows["row"].head(3))
+    return f"{first['source']} row{'s' if len(rows) > 1 else ''} {listed}{' …' if len(rows) > 3 else ''}"
 
 
 def _sum_by(group: np.ndarray, key: np.ndarray, values: np.ndarray, groups: pd.MultiIndex,

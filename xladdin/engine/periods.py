@@ -16,6 +16,11 @@ _PATTERNS = (
 )
 
 
+#: Excel date serials taken as dates: 1990-01-01 .. 2100-12-31. A smaller five-digit number
+#: such as 20257 is more likely a month typed without its zero, so it is refused, not guessed.
+SERIAL_FIRST, SERIAL_LAST = 32874, 73415
+
+
 def parse_period(value: object) -> str:
     """Turn what a person or a file gives for a month into 'YYYY-MM'.
 
@@ -27,7 +32,10 @@ def parse_period(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if re.fullmatch(r"\d{5}(\.0+)?", text) and 20000 <= float(text) <= 80000:
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        if not SERIAL_FIRST <= float(text) <= SERIAL_LAST:
+            raise XladdinError(f"'{value}' is ambiguous (five digits, no date after 1990); write the "
+                               "month as YYYY-MM, e.g. 2025-07")
         day = date(1899, 12, 30) + timedelta(days=int(float(text)))  # an Excel date serial
         return f"{day.year:04d}-{day.month:02d}"
     for pattern in _PATTERNS:

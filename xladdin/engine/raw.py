@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xladdin.engine.periods import RANGE_SEPARATOR, parse_period_or_range
+from xladdin.engine.periods import RANGE_SEPARATOR, SERIAL_FIRST, SERIAL_LAST, parse_period_or_range
 from xladdin.engine.reference import Reference, load_reference, normalize_name
 from xladdin.errors import Findings, XladdinError
 
@@ -55,6 +56,8 @@ _ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 _FLOWS = {"出口": "export", "export": "export", "exports": "export",
           "进口": "import", "import": "import", "imports": "import"}
 _MISSING = {"", "?", "？", "nan", "none", "<na>", "-"}
+#: Columns holding codes: read through one path (``code_text``), so 133.0 and 133 agree.
+CODE_KEYS = {"period", "hs_code", "partner_code", "province_code"}
 
 
 @dataclass
@@ -164,6 +167,12 @@ def _blank(text: pd.Series) -> pd.Series:
     return text.str.lower().isin(_MISSING)
 
 
+def code_text(text: pd.Series) -> pd.Series:
+    """Codes as their digits: '133.0' (a code column saved as numbers) is '133', for every
+    code column alike (HS, partner, province, period); other text is left as it is."""
+    return text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+
+
 def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -> XladdinError:
     count = len(rows)
     first = rows.iloc[0]
@@ -173,17 +182,22 @@ def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -
 
 def _period_of(text: pd.Series) -> pd.Series:
     """'YYYY-MM' (or <NA>) from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an
-    Excel date serial such as 45839; month ranges 'A..B' (see periods.py) are kept as ranges."""
+    Excel date serial such as 45839; month ranges 'A..B' (see periods.py) are kept as ranges,
+    and a range of one month is that month. Five digits that are no date after 1990 (20257:
+    July 2025, or a typo?) are ambiguous and refused."""
     ranged = text.str.contains(RANGE_SEPARATOR, regex=False)
     if ranged.any():
         ends = text[ranged].str.split(RANGE_SEPARATOR, n=1, expand=True, regex=False)
-        joined = _period_of(ends[0]) + RANGE_SEPARATOR + _period_of(ends[1])
+        first, last = _period_of(ends[0]), _period_of(ends[1])
+        joined = (first + RANGE_SEPARATOR + last).where(first != last, first)
         out = _period_of(text.where(~ranged, "2000-01"))
         return out.where(~ranged, joined)
     serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
+    serial = serial.where(serial.between(SERIAL_FIRST, SERIAL_LAST))
     as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
     text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
-    parts = text.str.extract(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})(?:\D.*)?$")
+    parts = text.str.extract(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})|(\d{2}))(?:\D.*)?$")
+    parts[1] = parts[1].fillna(parts[2])
     month = pd.to_numeric(parts[1], errors="coerce")
     year = pd.to_numeric(parts[0], errors="coerce")
     ok = month.between(1, 12) & year.between(1900, 2200)
@@ -239,10 +253,12 @@ def normalize(
                            f"{shown}; add it or fix the header")
     rows = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index, dtype="int64")
     coded = {k: Coded.of(table[c]) for k, c in keys.items() if k != "value_usd"}
+    for key in CODE_KEYS & coded.keys():
+        coded[key] = coded[key].map(code_text)
     filled = [~c.expand(_blank(c.distinct["text"])) for c in coded.values()]
     value_cell = table[keys["value_usd"]]
-    filled.append(value_cell.notna() & ~value_cell.astype("str").str.strip().isin(("", "nan"))
-                  if value_cell.dtype == object else value_cell.notna())
+    filled.append(value_cell.notna() if value_cell.dtype.kind in "iuf" else
+                  ~(value_cell.isna() | _blank(value_cell.astype("str").str.strip())))
     keep = pd.concat(filled, axis=1).any(axis=1)
     if not keep.all():
         table, rows = table[keep], rows[keep]
@@ -437,6 +453,7 @@ def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, i
     if sheet not in reader.sheet_names:
         raise XladdinError(f"{path.name}: no sheet named '{sheet}' (sheets: "
                            f"{', '.join(reader.sheet_names)}); put the raw rows in a sheet '{sheet}'")
+    check_extent(path, sheet)
     grid = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_pandas()
     for i in range(min(20, len(grid))):
         keys = [header_key(h) for h in grid.iloc[i].fillna("")]
@@ -450,6 +467,64 @@ def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, i
                        "in the first 20 rows; the raw table needs the canonical headers")
 
 
+#: The raw sheet's bounds: its table is about ten columns wide; a reader allocates the
+#: sheet's whole rectangle, so one stray cell far out (XFD100000) would ask for gigabytes.
+MAX_COLUMNS, MAX_CELLS = 64, 1_048_576 * 16
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3}\d+)"')
+
+
+def check_extent(path: Path, sheet: str) -> None:
+    """Refuse a raw sheet that reaches far beyond its table, before it is read."""
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _sheet_part(book, sheet)
+            if part is None:
+                return
+            with book.open(part) as stream:
+                head = stream.read(1 << 16)
+                found = _DIMENSION.search(head)
+                if found:
+                    col, row = found.group(1).decode(), int(found.group(2))
+                else:  # no dimension: look for any cell beyond column Z
+                    col, row, tail, chunk = "A", 1, b"", head
+                    while chunk:
+                        for wide in _WIDE_CELL.finditer(tail + chunk):
+                            letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", wide.group(1).decode()).groups()
+                            if column_index_from_string(letters) > column_index_from_string(col):
+                                col, row = letters, int(digits)
+                        tail, chunk = chunk[-200:], stream.read(1 << 20)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return  # the reader gives its own sentence for a damaged file
+    columns = column_index_from_string(col)
+    if columns > MAX_COLUMNS or columns * row > MAX_CELLS:
+        raise XladdinError(f"{path.name}, sheet {sheet}: the sheet reaches cell {col}{row}, far beyond "
+                           "a raw table; delete the stray cells right of and below the table "
+                           "(Ctrl+End shows the last one) and save it again")
+
+
+def _sheet_part(book, sheet: str) -> str | None:
+    """The zip member of a sheet, from workbook.xml and its relationships."""
+    import posixpath
+
+    from lxml import etree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    rels = {r.get("Id"): r.get("Target")
+            for r in etree.fromstring(book.read("xl/_rels/workbook.xml.rels"))}
+    for node in etree.fromstring(book.read("xl/workbook.xml")).iter(f"{main}sheet"):
+        if node.get("name") == sheet and rels.get(node.get(rel)):
+            target = rels[node.get(rel)]
+            return target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
 def read_raw(
     paths: list[Path | str],
     flow: str | None = None,
@@ -459,8 +534,13 @@ def read_raw(
     parts = []
     for item in paths:
         path = Path(item)
+        if path.is_dir():
+            raise XladdinError(f"{path}: that is a folder; name the raw files in it (CSV or xlsx)")
         if not path.exists():
             raise XladdinError(f"{path}: no such file; check the path")
+        if not os.access(path, os.R_OK):
+            raise XladdinError(f"{path}: the file cannot be read (permission denied); check its "
+                               "permissions or copy it somewhere readable")
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             table, first = read_xlsx_table(path)
             source = f"{path.name}, sheet {RAW_SHEET}"

@@ -157,7 +157,7 @@ def compute_table(engine: Engine, no: int, period: str):
 def compute_tables(engine: Engine, period: str, numbers: tuple[int, ...] | None = None) -> dict:
     """All tables for a period, in the CLI's JSON shape (values in 亿美元, % unrounded)."""
     tables = {str(no): compute_table(engine, no, period) for no in (numbers or SPECS)}
-    return {"period": period, "unit": UNIT_LABEL, "tables": tables}
+    return {"period": period, "unit": UNIT_LABEL, "net_yoy": engine.settings.net_yoy, "tables": tables}
 
 
 def table_notes(spec: TableSpec, engine: Engine, period: str) -> list[str]:

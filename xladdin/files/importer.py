@@ -24,7 +24,8 @@ from xladdin.engine.raw import (
 )
 from xladdin.engine.reference import load_reference
 from xladdin.errors import Findings, XladdinError
-from xladdin.files.workbook import FLOW_CN, canonical_rows, check_output, progress
+from xladdin.files.lock import WorkbookLock
+from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook, progress
 from xladdin.files.xlsxpatch import XlsxPatch
 
 
@@ -51,9 +52,15 @@ def _describe(row: pd.Series) -> str:
 def import_into(files: list[Path], workbook: Path, flow: str | None = None,
                 data_period: str | None = None) -> ImportResult:
     workbook = Path(workbook)
-    if not workbook.exists():
+    if not workbook.exists() and not workbook.is_dir():
         raise XladdinError(f"{workbook}: no such workbook; create one with 'xladdin init'")
-    check_output(workbook, [])
+    check_workbook(workbook)
+    with WorkbookLock(workbook) as lock:
+        return _import(files, workbook, lock, flow, data_period)
+
+
+def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | None,
+            data_period: str | None) -> ImportResult:
     progress("reading the downloads")
     new = read_raw(files, flow=flow, period=data_period)
     result = ImportResult(0, 0, findings=new.findings)
@@ -84,7 +91,7 @@ def import_into(files: list[Path], workbook: Path, flow: str | None = None,
     patch = XlsxPatch(workbook)
     try:
         patch.replace_rows(RAW_SHEET, rows, header_row=first_row - 1, numeric={keys.index("value_usd")})
-        patch.commit()
+        patch.commit(lambda temp: lock.check_unchanged())
     finally:
         patch.close()
     result.added, result.replaced = len(added), len(matched["row"].unique())

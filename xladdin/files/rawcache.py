@@ -30,7 +30,7 @@ from xladdin import __version__
 from xladdin.engine.raw import RAW_SHEET, RawData, read_raw
 from xladdin.errors import Finding, Findings, XladdinError
 
-FORMAT = 1  # bumped when the entry layout changes
+FORMAT = 2  # bumped when the entry layout or the reading rules change
 MAX_BYTES = 512 * 1024 * 1024
 _SHARED = "xl/sharedStrings.xml"
 _SI = re.compile(rb"<(?:\w+:)?si[\s>/]")

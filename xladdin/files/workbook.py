@@ -20,7 +20,8 @@ from openpyxl.utils import range_boundaries
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, describe_os_error
+from xladdin.files.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
@@ -60,60 +61,101 @@ class OpenpyxlBackend:
                 cell = ws.cell(row + i, col + j)
                 if isinstance(cell, MergedCell):
                     continue
-                cell.value = value
                 if isinstance(value, str):
+                    cell.value = clean_text(value)
                     cell.data_type = "s"  # text from data that starts with '=' stays text
+                else:
+                    cell.value = value
                 cell.number_format = fmt
 
 
 def check_output(path: Path, inputs: list[Path] = ()) -> None:
-    """Refuse an output that would overwrite an input or cannot be written, before any work."""
+    """Refuse an output that would overwrite an input or cannot be written, before any work:
+    every reason a write could fail that can be known in advance is checked here."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise XladdinError(f"{path}: the output must be an .xlsx file; name it e.g. 月报-2025-07.xlsx")
+    if len(path.name.encode("utf-8")) > NAME_LIMIT:
+        raise XladdinError(f"{path.name[:40]}…: the file name is longer than {NAME_LIMIT} bytes; "
+                           "choose a shorter name")
     for item in inputs:
         if Path(item).exists() and path.exists() and path.resolve() == Path(item).resolve():
             raise XladdinError(f"{path}: the output would overwrite an input file; choose another name")
-    if not path.parent.exists():
-        raise XladdinError(f"{path}: the folder {path.parent} does not exist; create it or choose "
+    parent = path.parent
+    if not parent.exists():
+        blocker = next((p for p in parent.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise XladdinError(f"{path}: {blocker} is a file, not a folder; check the output path")
+        raise XladdinError(f"{path}: the folder {parent} does not exist; create it or choose "
                            "another output path")
-    if not os.access(path.parent, os.W_OK):
-        raise XladdinError(f"{path}: the folder {path.parent} is not writable; choose another folder")
+    if not parent.is_dir():
+        raise XladdinError(f"{path}: {parent} is a file, not a folder; check the output path")
+    if path.is_dir():
+        raise XladdinError(f"{path}: that is a folder; name the .xlsx file to write")
+    if not os.access(parent, os.W_OK):
+        raise XladdinError(f"{path}: the folder {parent} is not writable; choose another folder")
     if path.exists() and (not os.access(path, os.W_OK) or not path.stat().st_mode & stat.S_IWUSR):
         raise XladdinError(f"{path}: the file is read-only; make it writable or choose another name")
 
 
-def save_atomic(book: Workbook, path: Path) -> None:
+def check_workbook(path: Path) -> Path:
+    """An existing workbook to read and change (refresh, import): a readable .xlsx file."""
+    path = Path(path)
+    if path.is_dir():
+        raise XladdinError(f"{path}: that is a folder, not a workbook; name the .xlsx file")
+    if not path.exists():
+        raise XladdinError(f"{path}: no such workbook; check the path or create one with 'xladdin init'")
+    if not os.access(path, os.R_OK):
+        raise XladdinError(f"{path}: the workbook cannot be read (permission denied); check its "
+                           "permissions")
+    check_output(path)
+    return path
+
+
+#: File names longer than this many bytes are refused by the usual file systems.
+NAME_LIMIT = 255
+
+
+def save_atomic(book: Workbook, path: Path, verify=None) -> None:
     """Save via a temporary file in the same folder and a rename: all or nothing."""
-    write_atomic(path, book.save)
+    write_atomic(path, book.save, verify)
 
 
-def write_atomic(path: Path, write) -> None:
-    """Call ``write(temp_path)`` for a temporary file beside ``path``, then rename it over
-    ``path``; on any failure the temporary file is removed and ``path`` is untouched."""
+def write_atomic(path: Path, write, verify=None) -> None:
+    """Call ``write(temp_path)`` for a temporary file beside ``path`` (then ``verify(temp_path)``,
+    which may refuse it), then rename it over ``path``; on any failure the temporary file is
+    removed and ``path`` is untouched."""
     path = Path(path)
     check_output(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".xlsx.tmp", dir=path.parent)
+    except OSError as exc:
+        raise XladdinError(describe_os_error(exc, path.parent)) from None
     os.close(handle)
     umask = os.umask(0)
     os.umask(umask)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
     try:
         write(temp)
+        if verify is not None:
+            verify(temp)
         os.chmod(temp, mode)
         os.replace(temp, path)
     except PermissionError:
         raise XladdinError(f"{path}: cannot replace the file; it is open in Excel or locked: "
                            "close it and try again") from None
     except OSError as exc:
-        raise XladdinError(f"{path}: could not write the workbook ({exc.strerror})") from None
+        raise XladdinError(f"{path}: could not write the workbook: {describe_os_error(exc, None)}") \
+            from None
     finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+        for leftover in (temp, f"{temp}.plain"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
 
 
-def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None) -> Plan:
-    plan = build_plan(engine, period, publication)
+def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
+           forced: tuple[str, ...] = ()) -> Plan:
+    plan = build_plan(engine, period, publication, forced)
     apply(plan, OpenpyxlBackend(book))
     return plan
 
@@ -150,7 +192,7 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
     })
 
 
-def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path) -> None:
+def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None) -> None:
     """Save ``book`` atomically with ``raw`` (canonical rows) as its 原始数据 table.
 
     The rows are written into the saved file as XML by ``XlsxPatch`` (vectorised), not cell
@@ -159,7 +201,7 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path) -> None:
     from xladdin.files.xlsxpatch import XlsxPatch
 
     def write(temp: str) -> None:
-        staging = f"{temp}.plain"
+        staging = f"{temp}.plain"  # removed by write_atomic whatever happens
         book.save(staging)
         patch = XlsxPatch(Path(staging))
         try:
@@ -167,9 +209,8 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path) -> None:
             patch.save(Path(temp))
         finally:
             patch.close()
-            os.remove(staging)
 
-    write_atomic(path, write)
+    write_atomic(path, write, verify)
 
 
 def write_settings(book: Workbook, period: str | None, settings: Settings) -> None:

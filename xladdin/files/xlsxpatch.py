@@ -22,6 +22,7 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from xladdin.errors import XladdinError
+from xladdin.files.xmltext import clean_series, clean_text
 from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -111,19 +112,30 @@ class XlsxPatch:
         if value is None:
             return None
         if cell.get("t") == "s":
-            strings = etree.fromstring(self.zip.read("xl/sharedStrings.xml"))
-            return "".join(list(strings.iter(f"{Q}si"))[int(value.text)].itertext())
+            return self._shared_string(value.text, f"{sheet}!{ref}")
         return value.text
 
-    def commit(self) -> None:
-        """Replace the opened file with the patched one, atomically (temp file, rename)."""
+    def _shared_string(self, index: str | None, place: str) -> str:
+        """Text cell ``place`` refers to string ``index`` of the shared-strings part."""
+        broken = XladdinError(f"{self.path.name}, cell {place}: the cell refers to shared text the "
+                              "workbook does not hold (the file is damaged); open it in Excel, "
+                              "retype the cell and save it again")
+        try:
+            strings = etree.fromstring(self.zip.read("xl/sharedStrings.xml"))
+            return "".join(list(strings.iter(f"{Q}si"))[int(index or "")].itertext())
+        except (KeyError, IndexError, ValueError, etree.XMLSyntaxError):
+            raise broken from None
+
+    def commit(self, verify=None) -> None:
+        """Replace the opened file with the patched one, atomically (temp file, rename);
+        ``verify(temp)`` may refuse at the last moment (the workbook changed meanwhile)."""
         from xladdin.files.workbook import write_atomic
 
         def write(temp: str) -> None:
             self.save(Path(temp))
             self.close()  # the rename needs the file closed (Windows)
 
-        write_atomic(self.path, write)
+        write_atomic(self.path, write, verify)
 
     def _drop_calc_chain(self) -> set[str]:
         """Excel's calculation chain lists formula cells; once cells are rewritten it may be
@@ -304,7 +316,7 @@ def _set(cell: etree._Element, value) -> None:
         return
     cell.set("t", "inlineStr")
     text = etree.SubElement(etree.SubElement(cell, f"{Q}is"), f"{Q}t")
-    text.text = str(value)
+    text.text = clean_text(str(value))
     if text.text != text.text.strip():
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
@@ -334,14 +346,12 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], nume
     for j, column in enumerate(frame.columns):
         ref = f'<c r="{get_column_letter(j + 1)}' + numbers + '"' + (f' s="{styles[j]}"' if styles[j] else "")
         values = frame[column]
-        if j in numeric:
+        text = values.astype("str")
+        present = values.notna() & (text.str.strip() != "")
+        cell = ref + ' t="inlineStr"><is><t>' + _escape(clean_series(text)) + "</t></is></c>"
+        if j in numeric:  # numbers as numbers; text that is no number stays text, never dropped
             number = pd.to_numeric(values, errors="coerce")
-            cell = ref + "><v>" + number.astype("str") + "</v></c>"
-            present = number.notna()
-        else:
-            text = values.astype("str")
-            present = values.notna() & (text.str.strip() != "")
-            cell = ref + ' t="inlineStr"><is><t>' + _escape(text) + "</t></is></c>"
+            cell = (ref + "><v>" + number.astype("str") + "</v></c>").where(number.notna(), cell)
         out = out + cell.where(present, "")
     out = out + "</row>"
     return "".join(out.tolist()).encode("utf-8")

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from xladdin.engine.metrics import Engine
+from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.tables import (
     NET_NOTES,
     OVERVIEW_LABELS,
@@ -25,7 +26,8 @@ from xladdin.engine.tables import (
     period_words,
     table_notes,
 )
-from xladdin.report.layout import DEFAULT_ISSUER, LAYOUTS, TEXT_BODY, TEXT_SHEET, TableLayout
+from xladdin.errors import XladdinError
+from xladdin.report.layout import DEFAULT_ISSUER, LAYOUTS, SETTINGS_SHEET, TEXT_BODY, TEXT_SHEET, TableLayout
 from xladdin.report.narrative import PHRASES, draft
 
 NUMBER = "0.0;-0.0;0.0"
@@ -166,8 +168,12 @@ def text_block(engine: Engine, period: str, result: dict | None = None) -> Block
     return _text_block(TEXT_BODY, [[item.text] for item in items])
 
 
-def build_plan(engine: Engine, period: str, publication: Publication | None = None) -> Plan:
-    """Every block of the workbook for one period: cover, text, tables 1–7."""
+def build_plan(engine: Engine, period: str, publication: Publication | None = None,
+               forced: tuple[str, ...] = ()) -> Plan:
+    """Every block of the workbook for one period: cover, text, tables 1–7.
+
+    ``forced``: the audit's errors a report was made despite (--force); the cover says so,
+    so such a workbook is never mistaken for a clean one."""
     publication = publication or Publication.of()
     words = period_words(period, engine.settings.top_n)
     blocks: list[Block] = [text_block(engine, period)]
@@ -191,6 +197,10 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         NET_NOTES[engine.settings.net_yoy].format(**words),
         "“—”表示上年同期为零或无数据，同比无法计算。",
     ]
+    if forced:
+        more = f"（共{len(forced)}项）" if len(forced) > 1 else ""
+        cover_notes.append(f"注意：数据审核发现错误{more}，本报告经 --force 强制生成，"
+                           f"数字可能有误：{forced[0]}")
     blocks += [
         _text_block("COVER_TITLE", [[REPORT_TITLE]]),
         _text_block("COVER_SUBTITLE", [[f"（{span}）"]]),
@@ -209,6 +219,38 @@ class Backend(Protocol):
     def write(self, block: Block) -> None: ...
 
 
+#: Sheets that hold the user's data: no block may be written there.
+DATA_SHEETS = (RAW_SHEET, SETTINGS_SHEET)
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+
+
+def check_targets(plan: Plan, anchor) -> None:
+    """Before the first cell is written: every block must land on a report sheet, inside the
+    sheet and apart from every other block. A defined name edited to point elsewhere (into
+    原始数据, say) would otherwise overwrite data."""
+    placed: list[tuple[str, int, int, int, int, str]] = []
+    fix = "make it refer to the table's cells again (公式 > 名称管理器) or start from the template"
+    for block in plan.blocks:
+        sheet, row, col = anchor(block.name)
+        rows, cols = block.shape
+        last_row, last_col = row + max(rows, 1) - 1, col + max(cols, 1) - 1
+        if sheet in DATA_SHEETS:
+            raise XladdinError(f"the defined name {block.name} points into the sheet {sheet}, which holds "
+                               f"data that would be overwritten; {fix}")
+        if last_row > MAX_ROW or last_col > MAX_COL:
+            raise XladdinError(f"the defined name {block.name} points so near the edge of sheet {sheet} "
+                               f"that its {rows} × {cols} cells do not fit; {fix}")
+        for other in placed:
+            if other[0] == sheet and row <= other[3] and other[1] <= last_row \
+                    and col <= other[4] and other[2] <= last_col:
+                raise XladdinError(f"the defined names {other[5]} and {block.name} point to overlapping "
+                                   f"cells of sheet {sheet}; {fix}")
+        placed.append((sheet, row, col, last_row, last_col, block.name))
+
+
 def apply(plan: Plan, backend: Backend) -> None:
+    anchor = getattr(backend, "anchor", None)
+    if anchor is not None:
+        check_targets(plan, anchor)
     for block in plan.blocks:
         backend.write(block)
