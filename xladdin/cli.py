@@ -263,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     (bad input, or an operating-system error as a sentence); 130 on Ctrl-C; 70 for a bug."""
     try:
         args = parser().parse_args(argv)
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not after exit as a traceback
+        return status
     except XladdinError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
