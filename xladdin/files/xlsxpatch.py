@@ -14,6 +14,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -46,15 +47,17 @@ class XlsxPatch:
         self.path = Path(path)
         try:
             self.zip = zipfile.ZipFile(self.path)
-            workbook = etree.fromstring(self.zip.read("xl/workbook.xml"))
-            rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+            workbook = self._xml("xl/workbook.xml")
+            rels = self._xml("xl/_rels/workbook.xml.rels")
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
             raise XladdinError(f"{self.path.name}: not a readable xlsx workbook; open and save it "
                                "again in Excel") from None
         targets = {r.get("Id"): r.get("Target") for r in rels}
         self.parts: dict[str, str] = {}
         for sheet in workbook.iter(f"{Q}sheet"):
-            target = targets[sheet.get(f"{{{REL}}}id")]
+            target = targets.get(sheet.get(f"{{{REL}}}id"))
+            if target is None:
+                raise self._damaged("xl/_rels/workbook.xml.rels")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join("xl", target))
             self.parts[sheet.get("name")] = part
@@ -66,6 +69,23 @@ class XlsxPatch:
 
     def close(self) -> None:
         self.zip.close()
+
+    def _bytes(self, part: str) -> bytes:
+        """A part of the file; a missing or damaged one is a sentence, not a crash."""
+        try:
+            return self.zip.read(part)
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise self._damaged(part) from None
+
+    def _xml(self, part: str) -> etree._Element:
+        try:
+            return etree.fromstring(self._bytes(part))
+        except etree.XMLSyntaxError:
+            raise self._damaged(part) from None
+
+    def _damaged(self, part: str) -> XladdinError:
+        return XladdinError(f"{self.path.name}: the workbook is damaged (its part {part} is missing or "
+                            "unreadable); open it in Excel, let Excel repair it and save it again")
 
     def anchor(self, name: str) -> tuple[str, int, int]:
         if name not in self.names:
@@ -81,7 +101,7 @@ class XlsxPatch:
     def _sheet(self, sheet: str, write: bool = False) -> etree._Element:
         part = self.parts[sheet]
         if part not in self.parsed:
-            self.parsed[part] = etree.fromstring(self.zip.read(part))
+            self.parsed[part] = self._xml(part)
         if write:
             self.trees[part] = self.parsed[part]
         return self.parsed[part]
@@ -121,7 +141,7 @@ class XlsxPatch:
                               "workbook does not hold (the file is damaged); open it in Excel, "
                               "retype the cell and save it again")
         try:
-            strings = etree.fromstring(self.zip.read("xl/sharedStrings.xml"))
+            strings = self._xml("xl/sharedStrings.xml")
             return "".join(list(strings.iter(f"{Q}si"))[int(index or "")].itertext())
         except (KeyError, IndexError, ValueError, etree.XMLSyntaxError):
             raise broken from None
@@ -144,11 +164,11 @@ class XlsxPatch:
         chain = "xl/calcChain.xml"
         if chain not in self.zip.namelist() or not (self.trees or self.replaced):
             return set()
-        types = etree.fromstring(self.zip.read("[Content_Types].xml"))
+        types = self._xml("[Content_Types].xml")
         for override in list(types):
             if override.get("PartName") == "/" + chain:
                 types.remove(override)
-        rels = etree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+        rels = self._xml("xl/_rels/workbook.xml.rels")
         for rel in list(rels):
             if rel.get("Target", "").lstrip("/").removeprefix("xl/") == "calcChain.xml":
                 rels.remove(rel)
@@ -181,7 +201,7 @@ class XlsxPatch:
         """Replace every row below ``header_row`` of ``sheet`` with ``frame``; resize the sheet's
         Excel Table (and its filter) and dimension to the new rows."""
         part = self.parts[sheet]
-        xml = self.zip.read(part) if part not in self.replaced else b"".join(self.replaced[part])
+        xml = self._bytes(part) if part not in self.replaced else b"".join(self.replaced[part])
         open_tag = re.search(rb"<(?:\w+:)?sheetData\s*/?>", xml)
         close = xml.rfind(b"</sheetData>") if open_tag and not open_tag.group(0).endswith(b"/>") else -1
         if open_tag is None:
@@ -213,13 +233,13 @@ class XlsxPatch:
         rels_path = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
         if rels_path not in self.zip.namelist():
             return
-        for rel in etree.fromstring(self.zip.read(rels_path)):
+        for rel in self._xml(rels_path):
             if not rel.get("Type", "").endswith("/table"):
                 continue
             target = rel.get("Target")
             table_part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(posixpath.dirname(part), target))
-            table = etree.fromstring(self.zip.read(table_part))
+            table = self._xml(table_part)
             c1, r1, c2, _ = range_boundaries(table.get("ref"))
             ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
             table.set("ref", ref)
