@@ -141,7 +141,7 @@ class XlsxPatch:
                               "workbook does not hold (the file is damaged); open it in Excel, "
                               "retype the cell and save it again")
         try:
-            strings = self._xml("xl/sharedStrings.xml")
+            strings = etree.fromstring(self.zip.read("xl/sharedStrings.xml"))
             return "".join(list(strings.iter(f"{Q}si"))[int(index or "")].itertext())
         except (KeyError, IndexError, ValueError, etree.XMLSyntaxError):
             raise broken from None

@@ -160,6 +160,10 @@ def build_table_body(engine: Engine, no: int, period: str) -> Block:
     return _block(layout.name("BODY"), _body(layout, body, engine.settings.top_n))
 
 
+#: On the cover of a report made despite the audit's errors (--force).
+FORCED_MARK = "〔数据审核发现{n}项错误，经 --force 强制生成〕"
+
+
 def text_block(engine: Engine, period: str, result: dict | None = None) -> Block:
     """正文: the drafted text, one row per heading, paragraph or footnote (January leaves the
     year-to-date paragraphs' rows empty)."""
@@ -197,13 +201,9 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         NET_NOTES[engine.settings.net_yoy].format(**words),
         "“—”表示上年同期为零或无数据，同比无法计算。",
     ]
-    if forced:
-        more = f"（共{len(forced)}项）" if len(forced) > 1 else ""
-        cover_notes.append(f"注意：数据审核发现错误{more}，本报告经 --force 强制生成，"
-                           f"数字可能有误：{forced[0]}")
     blocks += [
         _text_block("COVER_TITLE", [[REPORT_TITLE]]),
-        _text_block("COVER_SUBTITLE", [[f"（{span}）"]]),
+        _text_block("COVER_SUBTITLE", [[f"（{span}）{FORCED_MARK.format(n=len(forced)) if forced else ''}"]]),
         _text_block("COVER_ISSUER", [[publication.issuer]]),
         _text_block("COVER_DATE", [[publication.date]]),
         _text_block("COVER_SOURCE", [[SOURCE]]),
