@@ -507,14 +507,23 @@ def forced_report_says_so(tmp: Path) -> Case:
     out = tmp / "out.xlsx"
 
     def check(tmp: Path, _: str) -> None:
-        notes = XlsxPatch(out).read("COVER_NOTES")
-        from openpyxl import load_workbook
-
-        cover = [c.value for row in load_workbook(out)["封面"].iter_rows() for c in row if c.value]
-        assert any("--force 强制生成" in str(v) and "more than once" in str(v) for v in cover), notes
+        patch = XlsxPatch(out)
+        try:
+            assert patch.read("COVER_SUBTITLE") == "（2025年1-7月）〔数据审核发现1项错误，经 --force 强制生成〕"
+        finally:
+            patch.close()
 
     raw = sample_plus(tmp, "202507,出口,85423190,133,韩国,44,广东省,12345\n" * 2)
     return Case(["build", str(raw), "-o", str(out), "--force"], 0, "", check=check)
+
+
+def forced_json_lists_the_errors(tmp: Path) -> Case:
+    def check(tmp: Path, out: str) -> None:
+        forced = json.loads(out)["forced"]
+        assert len(forced) == 1 and "appear more than once" in forced[0]
+
+    raw = sample_plus(tmp, "202507,出口,85423190,133,韩国,44,广东省,12345\n" * 2)
+    return Case(tables(raw, "--force"), 0, "", check=check)
 
 
 HOSTILE = {
@@ -574,6 +583,7 @@ HOSTILE = {
     "JSON names its net-YoY convention": json_says_the_convention,
     "month beyond the demo data": month_beyond_the_demo,
     "a forced report says so": forced_report_says_so,
+    "forced JSON lists the errors": forced_json_lists_the_errors,
 }
 
 
