@@ -526,6 +526,16 @@ def forced_json_lists_the_errors(tmp: Path) -> Case:
     return Case(tables(raw, "--force"), 0, "", check=check)
 
 
+def line_break_in_a_value(tmp: Path) -> Case:
+    path = sample_plus(tmp, "202507,出口,8542,,,,,12\x1c34\u202856\n")
+    return Case(tables(path), 2, r"raw\.csv row 3320, column value_usd: '12\\x1c34\\u202856' is not a number")
+
+
+def byte_order_mark_only(tmp: Path) -> Case:
+    (tmp / "bom.csv").write_bytes(b"\xef\xbb\xbf")
+    return Case(tables(tmp / "bom.csv"), 2, r"bom\.csv: the file is empty; download or export it again")
+
+
 HOSTILE = {
     # silently wrong numbers
     "HS6 row beside its own HS8 rows": hs6_beside_its_hs8,
@@ -574,6 +584,8 @@ HOSTILE = {
     "shared string index out of range": shared_string_out_of_range,
     "truncated workbook": truncated_workbook,
     "report month setting 20257": period_setting_ambiguous,
+    "line separators in a bad value": line_break_in_a_value,
+    "a file of a byte-order mark only": byte_order_mark_only,
     # refused valid input
     "blank lines in a CSV": sample_variant(blank_lines),
     "rows of commas in a CSV": sample_variant(comma_rows),
@@ -606,3 +618,14 @@ def test_hostile_input(name, tmp_path, capsys):
     finally:
         while LOCKS:
             LOCKS.pop().__exit__()
+
+
+def test_libreoffice_reads_every_raw_row_despite_control_characters(tmp_path):
+    """The case that once lost half the rows: names with control characters in 原始数据."""
+    from tests.office import sheets_as_shown
+
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(sample_plus(tmp_path, CONTROL_NAME)), "-o", str(out), "--include-raw"]) == 0
+    raw = sheets_as_shown(out, tmp_path / "shown")["原始数据"]
+    assert len([row for row in raw if any(row)]) == SAMPLE.count("\n") + 2  # header + every row
+    assert sum(row.count("神秘国") for row in raw) == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
-from xladdin.errors import XladdinError, describe_os_error
+from xladdin.errors import XladdinError, describe_os_error, one_line
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -37,7 +37,7 @@ def _engine(args: argparse.Namespace):
 def _warn(findings) -> None:
     for finding in findings:
         if finding.severity in ("warning", "error"):
-            print(finding.line(), file=sys.stderr)
+            print(one_line(finding.line()), file=sys.stderr)
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
@@ -114,7 +114,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=1))
     else:
         for finding in found:
-            print(finding.line())
+            print(one_line(finding.line()))
         counts = {s: len(found.of(s)) for s in ("error", "warning")}
         print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
     return 1 if found.of("error") else 0
@@ -267,13 +267,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not after exit as a traceback
         return status
     except XladdinError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early (| head): quietly, as other tools do
         _quiet_stdout()
         return 141
     except OSError as exc:
-        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        print(f"error: {one_line(describe_os_error(exc))}", file=sys.stderr)
         return 2
     except MemoryError:
         print("error: the input does not fit in memory; split it into smaller files", file=sys.stderr)
@@ -282,8 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; nothing was changed", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback: say what happened and how to report it
-        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the "
-              "command and the input files", file=sys.stderr)
+        print(one_line(f"error: internal error ({type(exc).__name__}: {exc}); please report it with "
+                       "the command and the input files"), file=sys.stderr)
         return 70
 
 

@@ -8,6 +8,7 @@ Every problem with the user's input becomes one sentence that says what is wrong
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass, field
 
 
@@ -74,6 +75,18 @@ _OS_REASONS = {
     errno.ENOENT: ("no such file or folder", "check the path"),
     errno.EIO: ("the disk reported an input/output error", "check the disk and try again"),
 }
+
+
+_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_LIMIT = 1000
+
+
+def one_line(text: str) -> str:
+    """A message as one printable line: characters from the data that would break it (line
+    separators, control characters) are shown escaped, and a huge quoted value is cut."""
+    text = _BREAKS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                       else f"\\u{ord(m.group()):04x}", text)
+    return text if len(text) <= LINE_LIMIT else f"{text[:LINE_LIMIT - 40]} … {text[-39:]}"
 
 
 def describe_os_error(exc: OSError, where: object = None) -> str:

@@ -416,9 +416,13 @@ def read_csv_table(path: Path) -> pd.DataFrame:
     else:
         raise XladdinError(f"{path.name}: the file is neither UTF-8 nor GB18030 text; "
                            "save it as CSV (UTF-8) or use the customs download as it came")
+    if not text.strip():
+        raise XladdinError(f"{path.name}: the file is empty; download or export it again")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise XladdinError(f"{path.name}: the file holds no table; download or export it again") from None
     except (pd.errors.ParserError, csv.Error) as exc:
         raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
                            "check the separators and quotes") from None
