@@ -57,6 +57,10 @@ class FakeRange:
         r, c = index
         return FakeRange(self.sheet, self.row + r, self.col + c)
 
+    @property
+    def column(self) -> int:  # xlwings' Range.column: the first column's number
+        return self.col
+
     def resize(self, rows: int, cols: int) -> FakeRange:
         return FakeRange(self.sheet, self.row, self.col, rows, cols)
 

@@ -629,3 +629,19 @@ def test_libreoffice_reads_every_raw_row_despite_control_characters(tmp_path):
     raw = sheets_as_shown(out, tmp_path / "shown")["原始数据"]
     assert len([row for row in raw if any(row)]) == SAMPLE.count("\n") + 2  # header + every row
     assert sum(row.count("神秘国") for row in raw) == 2
+
+
+def test_ribbon_refuses_a_name_edited_into_the_raw_sheet(tmp_path):
+    """The Excel back end checks every target too, before its first write (replayed on the
+    fake, whose ranges answer sheet, row and column as xlwings' Range does)."""
+    from tests.fake_xlwings import FakeBook
+    from xladdin.errors import XladdinError
+    from xladdin.excel.live import XlwingsBackend
+    from xladdin.report.render import apply, build_plan
+
+    work = monthly(tmp_path)
+    name_points_to(work, "T1_BODY", "'原始数据'!$A$2:$E$5")
+    book = FakeBook(work)
+    with pytest.raises(XladdinError, match="T1_BODY points into the sheet 原始数据"):
+        apply(build_plan(demo(), "2025-07"), XlwingsBackend(book))
+    assert book.writes == []

@@ -53,6 +53,11 @@ class XlwingsBackend:
     def __init__(self, book: Any) -> None:
         self.book = book
 
+    def anchor(self, name: str) -> tuple[str, int, int]:
+        """Sheet, row and column of a name's first cell (checked before anything is written)."""
+        target = name_range(self.book, name)
+        return target.sheet.name, target.row, target.column
+
     def write(self, block: Block) -> None:
         top = name_range(self.book, block.name)[0, 0]
         rows, cols = block.shape
