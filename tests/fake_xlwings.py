@@ -53,6 +53,15 @@ class FakeRange:
     def options(self, ndim: int | None = None) -> FakeRange:
         return FakeRange(self.sheet, self.row, self.col, self.rows, self.cols, ndim)
 
+    @property
+    def last_cell(self) -> FakeRange:
+        return FakeRange(self.sheet, self.row + self.rows - 1, self.col + self.cols - 1)
+
+    async def get_value(self) -> Any:
+        """xlwings Lite's async read (``xw.BookAsync``): one request per call, recorded."""
+        self.sheet.book.async_reads.append((self.sheet.name, self.rows, self.cols))
+        return self.value
+
     def __getitem__(self, index: tuple[int, int]) -> FakeRange:
         r, c = index
         return FakeRange(self.sheet, self.row + r, self.col + c)
@@ -116,8 +125,11 @@ class FakeSheet:
     def used_range(self) -> FakeRange:
         return FakeRange(self, 1, 1, self.ws.max_row, self.ws.max_column)
 
-    def range(self, address: str) -> FakeRange:
-        c1, r1, c2, r2 = range_boundaries(address)
+    def range(self, address: str | tuple[int, int], last: tuple[int, int] | None = None) -> FakeRange:
+        if isinstance(address, tuple):
+            (r1, c1), (r2, c2) = address, last or address
+        else:
+            c1, r1, c2, r2 = range_boundaries(address)
         return FakeRange(self, r1, c1, r2 - r1 + 1, c2 - c1 + 1)
 
     @property
@@ -171,6 +183,7 @@ class FakeBook:
         self.sheets, self.names = _Sheets(self), _Names(self)
         self.raw_cells_read = 0
         self.writes: list[tuple] = []
+        self.async_reads: list[tuple[str, int, int]] = []
 
     def raw_table(self) -> list[list[Any]]:
         """What Excel passes for ``RawData[#All]`` (read without counting, as Excel does it)."""

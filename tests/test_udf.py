@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from tests.excel_checks import figures_equal_tables_json
 from tests.fake_xlwings import FakeBook, FakeCaller
 from xladdin.cli import main
 from xladdin.excel import udf
@@ -102,39 +103,7 @@ def test_nothing_is_volatile_and_data_comes_first():
 
 
 def test_every_figure_equals_tables_json(data, caller, tables_json):
-    """CHIP_VALUE/YOY/SHARE for every row of tables 1–7 and CHIP_RANK for every top-10 list."""
-    checked = 0
-    for row in tables_json["1"]:
-        if row["key"] in ("export", "import"):
-            for span in ("当月", "累计"):
-                part = row["month" if span == "当月" else "ytd"]
-                assert CHIP_VALUE(data, row["key"], "2025-07", None, None, None, span, caller) == approx(part["value"])
-                assert CHIP_YOY(data, row["key"], "2025-07", None, None, None, span, caller) == approx(part["yoy"])
-                checked += 2
-    for no, flow in (("2", "出口"), ("3", "进口")):
-        for row in tables_json[no]:
-            for span, part in (("当月", row["month"]), ("累计", row["ytd"])):
-                args = (data, flow, "2025-07", row["key"], None, None, span, caller)
-                assert CHIP_VALUE(*args) == approx(part["value"])
-                assert CHIP_SHARE(*args) == approx(part["share"])
-                assert CHIP_YOY(*args) == approx(part["yoy"]) if part["yoy"] is not None else CHIP_YOY(*args) == "—"
-                checked += 3
-    for no, flow, by in (("4", "出口", "partner"), ("5", "进口", "partner"), ("6", "出口", "省市"), ("7", "进口", "省市")):
-        for row in tables_json[no].get("regions", []):
-            for span, part in (("当月", row["month"]), ("累计", row["ytd"])):
-                assert CHIP_VALUE(data, flow, None, None, row["label"], None, span, caller) == approx(part["value"])
-                assert CHIP_YOY(data, flow, None, None, row["key"], None, span, caller) == approx(part["yoy"])
-                checked += 2
-        for span, key in (("当月", "month"), ("累计", "ytd")):
-            expected = [[e["label"], approx(e["value"]), approx(e["yoy"]) if e["yoy"] is not None else "—"]
-                        for e in tables_json[no][key]]
-            assert CHIP_RANK(data, flow, "2025-07", by, 10.0, span, caller) == expected
-            assert CHIP_RANK(data, flow, None, by, None, span, caller) == expected  # defaults
-            for e in tables_json[no][key]:
-                where = (None, e["key"], None) if by == "partner" else (None, None, e["key"])
-                assert CHIP_VALUE(data, flow, None, *where, span, caller) == approx(e["value"])
-                checked += 1
-    assert checked > 150
+    assert figures_equal_tables_json(udf, data, tables_json, caller) > 150
 
 
 def test_arguments_as_a_person_types_them(data, caller, tables_json):

@@ -96,7 +96,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     raw = args.raw or ([sample_path()] if args.demo else [])
     if not raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
-    return _report(init(args.workbook, raw, args.period, _settings(args)))
+    return _report(init(args.workbook, raw, args.period, _settings(args), lite=args.lite))
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -224,6 +224,8 @@ def parser() -> argparse.ArgumentParser:
     _add_raw_options(i)
     i.add_argument("--period", help="report month, YYYY-MM (default: left empty, so the workbook "
                    "follows the latest month in its data)")
+    i.add_argument("--lite", action="store_true",
+                   help="embed main.py and requirements.txt for xlwings Lite (see docs/excel-lite.md)")
     i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("refresh", help="recompute a monthly workbook from its own 原始数据 and 设置")

@@ -100,8 +100,9 @@ def demo(out: Path, settings: Settings | None = None) -> Outcome:
 
 
 def init(out: Path, raw_paths: list[Path], period: str | None = None,
-         settings: Settings | None = None) -> Outcome:
-    """A new monthly workbook (template + raw rows in 原始数据 + tables) for Excel and refresh."""
+         settings: Settings | None = None, lite: bool = False) -> Outcome:
+    """A new monthly workbook (template + raw rows in 原始数据 + tables) for Excel and refresh;
+    ``lite``: with xlwings Lite's part holding main.py and requirements.txt."""
     out = Path(out)
     check_output(out, raw_paths)
     if out.exists():
@@ -116,7 +117,10 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     found = audit(engine.model, period)
     plan = render(book, engine, period)
     progress(f"writing {out.name}")
-    save_with_raw(book, canonical_rows(raw), out)
+    finish = None
+    if lite:
+        from xladdin.lite.workbook import embed_lite as finish
+    save_with_raw(book, canonical_rows(raw), out, finish=finish)
     return Outcome([out], period, engine, plan, found)
 
 

@@ -432,19 +432,37 @@ def read_csv_table(path: Path) -> pd.DataFrame:
 
 
 def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, int]:
-    """The raw sheet of a workbook, fast (fastexcel/calamine, not openpyxl's cell reader).
+    """The raw sheet of a workbook: fast with fastexcel (calamine; the ``fast`` extra), else
+    through openpyxl (as in Pyodide, where fastexcel does not exist), giving the same text.
 
     Every cell is read as text, so codes like 0110 or 202507 never become numbers (the
     values are parsed afterwards, as for CSV). Returns the table (headers from the first row
     that names a value column) and the sheet row number of its first data row.
     """
-    import fastexcel
-
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container, not a zip
         raise XladdinError(f"{path.name}: the workbook is password-protected (encrypted) or an old "
                            ".xls file; save an unprotected .xlsx copy and use that")
+    try:
+        import fastexcel
+    except ImportError:  # an optional extra (absent in Pyodide): openpyxl reads the same text
+        grid = _sheet_text_openpyxl(path, sheet)
+    else:
+        grid = _sheet_text_fastexcel(fastexcel, path, sheet)
+    for i in range(min(20, len(grid))):
+        keys = [header_key(h) for h in grid.iloc[i].fillna("")]
+        if "value_usd" in keys or "value_rmb" in keys:
+            headers = [str(h).strip() if h == h and str(h).strip() else f"Unnamed{j}"
+                       for j, h in enumerate(grid.iloc[i])]
+            frame = grid.iloc[i + 1:].reset_index(drop=True)
+            frame.columns = headers
+            return frame, i + 2
+    raise XladdinError(f"{path.name}, sheet {sheet}: no header row with a 美元 (value_usd) column "
+                       "in the first 20 rows; the raw table needs the canonical headers")
+
+
+def _sheet_text_fastexcel(fastexcel, path: Path, sheet: str) -> pd.DataFrame:
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own types for broken or encrypted files
@@ -458,17 +476,42 @@ def read_xlsx_table(path: Path, sheet: str = RAW_SHEET) -> tuple[pd.DataFrame, i
         raise XladdinError(f"{path.name}: no sheet named '{sheet}' (sheets: "
                            f"{', '.join(reader.sheet_names)}); put the raw rows in a sheet '{sheet}'")
     check_extent(path, sheet)
-    grid = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_pandas()
-    for i in range(min(20, len(grid))):
-        keys = [header_key(h) for h in grid.iloc[i].fillna("")]
-        if "value_usd" in keys or "value_rmb" in keys:
-            headers = [str(h).strip() if h == h and str(h).strip() else f"Unnamed{j}"
-                       for j, h in enumerate(grid.iloc[i])]
-            frame = grid.iloc[i + 1:].reset_index(drop=True)
-            frame.columns = headers
-            return frame, i + 2
-    raise XladdinError(f"{path.name}, sheet {sheet}: no header row with a 美元 (value_usd) column "
-                       "in the first 20 rows; the raw table needs the canonical headers")
+    return reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_pandas()
+
+
+def _xlsx_cell_text(value: object) -> object:
+    """A cell as fastexcel's text reading gives it: 317088371.0 → '317088371', True → 'true'."""
+    if value is None:
+        return np.nan
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _sheet_text_openpyxl(path: Path, sheet: str) -> pd.DataFrame:
+    """The sheet's cells as text through openpyxl (read-only), converted per distinct value."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise XladdinError(f"{path.name}: not a readable xlsx workbook; open and save it again "
+                           "in Excel") from None
+    try:
+        if sheet not in book.sheetnames:
+            raise XladdinError(f"{path.name}: no sheet named '{sheet}' (sheets: "
+                               f"{', '.join(book.sheetnames)}); put the raw rows in a sheet '{sheet}'")
+        check_extent(path, sheet)
+        grid = pd.DataFrame(list(book[sheet].iter_rows(values_only=True)), dtype=object)
+    finally:
+        book.close()
+    for column in grid.columns:
+        codes, distinct = pd.factorize(grid[column], use_na_sentinel=True)
+        texts = np.array([_xlsx_cell_text(v) for v in distinct] + [np.nan], dtype=object)
+        grid[column] = pd.Series(texts[codes], index=grid.index, dtype="str")
+    return grid
 
 
 #: The raw sheet's bounds: its table is about ten columns wide; a reader allocates the

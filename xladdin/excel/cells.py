@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 from pandas.api.types import infer_dtype
@@ -208,6 +208,17 @@ def selection(product: Any, partner: Any, province: Any) -> tuple[str | None, st
     if len(given) > 1:
         raise ChipError("give only one of product, partner and province")
     return resolve(given[0][0], text(given[0][1])) if given else (None, None)
+
+
+def handle_error(value: Any) -> NoReturn:
+    """Raise the message for a first argument that is not a data handle."""
+    while isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    shown = "" if value is None else str(value)
+    if shown.startswith(ERROR):
+        raise ChipError(f"the data cell has an error: {shown[len(ERROR):]}")
+    raise ChipError("the first argument must be the data cell (数据, =CHIP_DATA(RawData[#All],"
+                    f"SET_PERIOD,SET_NET_YOY)), not '{shown[:40]}'")
 
 
 def cell_errors(func: Callable) -> Callable:

@@ -24,7 +24,7 @@ from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
 from xladdin.engine.settings import Settings
 from xladdin.errors import XladdinError
-from xladdin.excel.cells import ChipError, Dataset, dataset, raw_input
+from xladdin.excel.cells import ChipError, Dataset, dataset, handle_error, raw_input
 from xladdin.report.layout import RAW_TABLE
 from xladdin.report.render import NUMBER, Block, Publication
 
@@ -67,20 +67,28 @@ class XlwingsBackend:
             target.number_format = NUMBER
 
 
-def raw_from_book(book: Any) -> RawData:
-    """The 原始数据 sheet of a live workbook, read in one bulk read and validated."""
+def raw_sheet(book: Any) -> Any:
+    """The workbook's 原始数据 sheet, or the error that says how to add one."""
     try:
-        sheet = book.sheets[RAW_SHEET]
+        return book.sheets[RAW_SHEET]
     except Exception:
         raise XladdinError(f"the workbook has no sheet '{RAW_SHEET}'; paste the customs rows into a sheet "
                            f"named {RAW_SHEET} (the xladdin template has one)") from None
-    values = sheet.used_range.value
+
+
+def raw_from_values(values: Any, book_name: str) -> RawData:
+    """The 原始数据 sheet's cells as read (header row first), validated."""
     if not isinstance(values, list) or not values or not isinstance(values[0], list):
         values = [[values]]
     header, rows = values[0], values[1:]
     names = [str(h).strip() if h not in (None, "") else f"Unnamed{i}" for i, h in enumerate(header)]
     table = pd.DataFrame(rows, columns=names, dtype=object)
-    return normalize(table, f"{book.name}, sheet {RAW_SHEET}", first_row=2)
+    return normalize(table, f"{book_name}, sheet {RAW_SHEET}", first_row=2)
+
+
+def raw_from_book(book: Any) -> RawData:
+    """The 原始数据 sheet of a live workbook, read in one bulk read and validated."""
+    return raw_from_values(raw_sheet(book).used_range.value, book.name)
 
 
 def settings_from_book(book: Any) -> tuple[str | None, Settings]:
@@ -152,12 +160,9 @@ def handle_digest(handle: Any) -> str:
 
 @lru_cache(maxsize=256)
 def _digest_of(shown: str) -> str:
-    if shown.startswith("#CHIP! "):
-        raise ChipError(f"the data cell has an error: {shown[7:]}")
     head, sep, digest = shown.rpartition(" #")
     if not sep or not head.startswith(RAW_SHEET) or not digest.isalnum():
-        raise ChipError(f"the first argument must be the data cell (数据, =CHIP_DATA(RawData[#All],"
-                        f"SET_PERIOD,SET_NET_YOY)), not '{shown[:40]}'")
+        handle_error(shown)
     return digest
 
 

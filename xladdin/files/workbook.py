@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -192,8 +193,10 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
     })
 
 
-def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None) -> None:
-    """Save ``book`` atomically with ``raw`` (canonical rows) as its 原始数据 table.
+def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
+                  finish: Callable[[Path], None] | None = None) -> None:
+    """Save ``book`` atomically with ``raw`` (canonical rows) as its 原始数据 table;
+    ``finish`` completes the file (e.g. adds the xlwings Lite part) before it takes its name.
 
     The rows are written into the saved file as XML by ``XlsxPatch`` (vectorised), not cell
     by cell through openpyxl: a million rows take seconds.
@@ -209,6 +212,8 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None) ->
             patch.save(Path(temp))
         finally:
             patch.close()
+        if finish is not None:
+            finish(Path(temp))
 
     write_atomic(path, write, verify)
 

@@ -1,0 +1,298 @@
+"""The xlwings Lite edition without Excel: functions and script under CPython, the embedded part,
+the registration metadata xlwings' Lite decorators produce, the wheel."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.excel_checks import approx, figures_equal_tables_json
+from tests.fake_xlwings import FakeBook
+from xladdin import lite
+from xladdin.cli import main
+from xladdin.excel import udf
+from xladdin.excel.cells import Dataset
+from xladdin.files.webextension import PART, TASKPANES, read_properties, store_reference
+from xladdin.lite import script
+from xladdin.lite.workbook import STORE_ID
+from xladdin.report.render import build_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lite") / "L.xlsx"
+    assert main(["init", str(path), "--demo", "--lite"]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def tables_json():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["tables", "--demo", "--period", "2025-07", "--json"]) == 0
+    return json.loads(out.getvalue())["tables"]
+
+
+def lite_raw(book: FakeBook) -> list[list]:
+    """RawData[#All] as xlwings Lite passes it: a list of rows, numbers as floats, blank cells
+    as empty strings."""
+    return [["" if v is None else v for v in row] for row in book.raw_table()]
+
+
+@pytest.fixture(scope="module")
+def data(workbook):
+    book = FakeBook(workbook)
+    return lite.CHIP_DATA(lite_raw(book), [[None]], [["net_import_pct"]])
+
+
+def test_the_data_cell_is_an_object_handle_with_the_desktop_text(data, workbook):
+    book = FakeBook(workbook)
+    assert isinstance(data.obj, Dataset)
+    assert data.text.startswith("原始数据 3,318 行 2024-01…2025-07 报告期 2025-07 #")
+    desktop = udf.CHIP_DATA(book.raw_table(), None, "net_import_pct")
+    assert desktop.startswith(data.text.rpartition("#")[0])
+
+
+def test_lite_functions_equal_tables_json(data, tables_json):
+    assert figures_equal_tables_json(lite, data.obj, tables_json) > 150
+
+
+def test_lite_and_desktop_answer_alike(data, workbook, tables_json):
+    from tests.fake_xlwings import FakeCaller
+
+    book = FakeBook(workbook)
+    handle, caller = udf.CHIP_DATA(book.raw_table(), None, "net_import_pct"), FakeCaller(book)
+    for no in range(1, 8):
+        assert lite.CHIP_TABLE(data.obj, float(no)) == udf.CHIP_TABLE(handle, float(no), None, caller)
+    assert lite.CHIP_RANK(data.obj, "进口", None, "province", 5.0, "累计") == \
+        udf.CHIP_RANK(handle, "进口", None, "province", 5.0, "累计", caller)
+    assert lite.CHIP_VALUE(data, "出口") == approx(tables_json["1"][1]["month"]["value"])  # the handle itself
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda d: lite.CHIP_VALUE(d, "出入"), "unknown flow '出入': use 出口 or 进口"),
+    (lambda d: lite.CHIP_VALUE(d, "出口", "July"), "'July' is not a month: write 2025-07 or 202507"),
+    (lambda d: lite.CHIP_TABLE(d, 8.0), "table_no must be 1 to 7, not '8'"),
+    (lambda d: lite.CHIP_VALUE("出口", "2025-07"), "the first argument must be the data cell"),
+])
+def test_errors_are_raised_with_the_desktop_sentences(data, call, message):
+    """Lite shows an exception as #VALUE! with its message; the desktop shows '#CHIP! message'."""
+    with pytest.raises(Exception) as caught:
+        call(data.obj)
+    assert str(caught.value).startswith(message)
+
+
+def test_bad_raw_data_fails_in_the_data_cell(workbook):
+    raw = lite_raw(FakeBook(workbook))
+    raw[9][7] = "abc"
+    with pytest.raises(Exception, match=r"sheet 原始数据 row 10, column 美元: 'abc' is not a number"):
+        lite.CHIP_DATA(raw)
+
+
+# --- the 刷新月报 script ----------------------------------------------------------------------------
+
+def block_values(book, name: str) -> list[list]:
+    from openpyxl.utils import range_boundaries
+
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+    return [list(r) for r in book[sheet].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2,
+                                                   values_only=True)]
+
+
+def test_the_script_writes_what_build_writes_reading_in_chunks(workbook, tmp_path, monkeypatch, demo_engine):
+    monkeypatch.setattr(script, "CHUNK_ROWS", 1000)
+    book = FakeBook(workbook)
+    said: list[str] = []
+    plan = asyncio.run(script.refresh(book, said.append))
+    assert plan is not None and plan.period == "2025-07", said
+    raw_reads = [r for r in book.async_reads if r[0] == "原始数据"]
+    assert [r[1] for r in raw_reads] == [1000, 1000, 1000, 319] and {r[2] for r in raw_reads} == {8}
+    assert said[0] == "芯片月报：正在读取原始数据…" and said[-1].startswith("芯片月报：已刷新 2025-07")
+    assert any("已读取 2,999 / 3,318 行" in s for s in said)
+    built = tmp_path / "built.xlsx"
+    assert main(["demo", "-o", str(built)]) == 0
+    reference = load_workbook(built)
+    for block in build_plan(demo_engine, "2025-07").blocks:
+        want = block_values(reference, block.name)
+        assert block_values(book.wb, block.name) == \
+            [[pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for v in r] for r in want], block.name
+    assert len([w for w in book.writes if w[0] != "原始数据"]) == len(plan.blocks)
+
+
+def test_the_script_reports_bad_data_and_writes_nothing(workbook):
+    book = FakeBook(workbook)
+    book.wb["原始数据"]["H5"].value = "abc"
+    said: list[str] = []
+    assert asyncio.run(script.refresh(book, said.append)) is None
+    assert said[-1].startswith("error: L.xlsx, sheet 原始数据 row 5, column 美元: 'abc' is not a number")
+    assert book.writes == []
+
+
+# --- the workbook's Lite part ------------------------------------------------------------------------
+
+def test_init_lite_embeds_main_py_and_requirements(workbook):
+    import xlwings
+
+    assert store_reference(workbook) == STORE_ID == "wa200008175"
+    props = read_properties(workbook)
+    assert props["main.py"] == lite.MAIN_PY
+    assert props["requirements.txt"] == f"xladdin=={lite_version()}\nxlwings=={xlwings.__version__}\n"
+    code = compile(props["main.py"], "main.py", "exec")
+    namespace: dict = {}
+    exec(code, namespace)
+    assert {n for n in namespace if n.startswith("CHIP_")} == {
+        "CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+    assert namespace["refresh_report"] is lite.refresh_report
+    with zipfile.ZipFile(workbook) as z:
+        names = z.namelist()
+        rels = z.read("_rels/.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+        from lxml import etree
+
+        for part in (PART, TASKPANES, "xl/webextensions/_rels/taskpanes.xml.rels"):
+            assert part in names
+            etree.fromstring(z.read(part))  # well-formed
+    assert "relationships/webextensiontaskpanes" in rels and 'Target="xl/webextensions/taskpanes.xml"' in rels
+    assert "application/vnd.ms-office.webextension+xml" in types
+    book = load_workbook(workbook)  # still an ordinary workbook to openpyxl
+    assert "数据" in book.defined_names
+
+
+def lite_version() -> str:
+    from xladdin import __version__
+
+    return __version__
+
+
+def test_refresh_and_import_keep_the_part_and_the_finished_copy_never_has_it(workbook, tmp_path):
+    from xladdin.engine.load import sample_path
+
+    work = tmp_path / "L.xlsx"
+    work.write_bytes(workbook.read_bytes())
+    with zipfile.ZipFile(work) as z:
+        before = {n: z.read(n) for n in z.namelist() if n.startswith("xl/webextensions/")}
+        root_rels = z.read("_rels/.rels")
+    assert main(["import", str(sample_path()), "--into", str(work)]) == 0
+    assert main(["refresh", str(work)]) == 0
+    with zipfile.ZipFile(work) as z:
+        assert {n: z.read(n) for n in z.namelist() if n.startswith("xl/webextensions/")} == before
+        assert z.read("_rels/.rels") == root_rels
+    with zipfile.ZipFile(tmp_path / "L_发布版.xlsx") as z:
+        assert not [n for n in z.namelist() if "webextension" in n]
+        assert b"webextension" not in z.read("_rels/.rels") + z.read("[Content_Types].xml")
+    assert read_properties(work)["main.py"] == lite.MAIN_PY
+
+
+def test_the_lite_path_imports_nothing_pyodide_lacks(workbook):
+    """With fastexcel (and the desktop's pywin32 world) absent, main.py imports and the
+    functions run; nothing on the way imports fastexcel."""
+    code = f"""
+import sys
+class Absent:  # fastexcel and pywin32 do not exist in Pyodide: record any attempt to import them
+    tried = []
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("fastexcel", "win32com", "pythoncom", "pywintypes"):
+            Absent.tried.append(name)
+            raise ImportError(name)
+sys.meta_path.insert(0, Absent())
+from xladdin.files.webextension import read_properties
+namespace = {{}}
+exec(read_properties({str(workbook)!r})["main.py"], namespace)
+from tests.fake_xlwings import FakeBook
+raw = FakeBook({str(workbook)!r}).raw_table()
+data = namespace["CHIP_DATA"](raw)
+print(round(namespace["CHIP_VALUE"](data.obj, "出口"), 3))
+print(Absent.tried)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["179.349", "[]"]
+
+
+def test_registration_metadata_from_xlwings_lite_decorators():
+    """main.py under xlwings' own Lite/Server decorators (``xlwings.server``): the metadata
+    Excel registers — six functions, none volatile, dropdowns for flow, span and by, the data
+    handle first — and the 刷新月报 script."""
+    code = """
+import json, sys, types
+import xlwings as xw
+from xlwings.server import custom_functions_meta, custom_scripts_meta
+from xladdin.lite import MAIN_PY
+module = types.ModuleType("main")
+exec(MAIN_PY, module.__dict__)
+print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_scripts_meta(module)},
+                 ensure_ascii=False, default=str))
+"""
+    env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads(done.stdout)
+    functions = {f["name"]: f for f in meta["functions"]["functions"]}
+    assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+    assert not any(f["options"].get("volatile") for f in functions.values())
+    value = functions["CHIP_VALUE"]["parameters"]
+    assert [p["name"] for p in value] == ["data", "flow", "period", "product", "partner", "province", "span"]
+    assert value[0]["description"].startswith("the 数据 cell") and "optional" not in value[0]
+    assert value[1]["customEnumId"] == "CHIP_VALUE.FLOW" and all(p.get("optional") for p in value[2:])
+    enums = {e["id"]: [v["name"] for v in e["values"]] for e in meta["functions"]["enums"]}
+    assert enums["CHIP_VALUE.FLOW"] == ["出口", "进口"] and enums["CHIP_YOY.SPAN"] == ["当月", "累计"]
+    assert enums["CHIP_RANK.BY"] == ["partner", "province", "product"]
+    assert [p["name"] for p in functions["CHIP_DATA"]["parameters"]] == ["raw", "period", "net_yoy"]
+    assert [p["name"] for p in functions["CHIP_TABLE"]["parameters"]] == ["data", "table_no", "period"]
+    scripts = meta["scripts"]
+    assert [s["name"] for s in scripts] == ["刷新月报"] and scripts[0]["lazy"] is True, scripts
+
+
+def test_the_wheel_is_pure_python_without_fastexcel(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
+                           "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    wheel, = tmp_path.glob("xladdin-*.whl")
+    assert wheel.name.endswith("-py3-none-any.whl")
+    with zipfile.ZipFile(wheel) as z:
+        meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+        names = z.namelist()
+    requires = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    hard = [r for r in requires if "extra ==" not in r]
+    assert not [r for r in hard if r.startswith("fastexcel")], hard
+    assert any(r.startswith("fastexcel") and 'extra == "fast"' in r for r in requires), requires
+    assert "xladdin/lite/__init__.py" in names and not [n for n in names if n.endswith((".so", ".pyd"))]
+
+
+def test_without_fastexcel_the_reader_gives_the_same_text(workbook, tmp_path, monkeypatch):
+    """The fallback reader (openpyxl, for Pyodide) reads every kind of cell as fastexcel does."""
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+
+    from xladdin.engine.raw import read_xlsx_table
+
+    kinds = tmp_path / "kinds.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "原始数据"
+    for row in [["note"], ["数据年月", "美元", "x"], [202507, 317088371.0, "abc"], ["202507", 1.5, None],
+                [datetime(2025, 7, 1), 12345678901.0, True], [date(2025, 7, 1), -0.25, 0], [None, 1e20, 3.0]]:
+        sheet.append(row)
+    book.save(kinds)
+    fast = [read_xlsx_table(p) for p in (workbook, kinds)]
+    monkeypatch.setitem(sys.modules, "fastexcel", None)
+    slow = [read_xlsx_table(p) for p in (workbook, kinds)]
+    for (a, first_a), (b, first_b) in zip(fast, slow):
+        assert first_a == first_b and list(a.columns) == list(b.columns)
+        assert a.fillna("<blank>").values.tolist() == b.fillna("<blank>").values.tolist()
+    assert slow[1][0].values.tolist()[0] == ["202507", "317088371", "abc"]
+    assert len(slow[0][0]) == 3318

@@ -1,0 +1,130 @@
+"""An Office web-extension part in an xlsx: where xlwings Lite keeps a workbook's Python code.
+
+An Office add-in inserted into a workbook is stored as a task pane (``xl/webextensions/
+taskpanes.xml``, linked from the package's root relationships) that points to a web-extension
+part (``webextension1.xml``): the add-in's store reference and its document settings as
+name/value properties, each value JSON-encoded ([MS-OWEXML]). xlwings Lite (store id
+``wa200008175``) keeps ``main.py`` and ``requirements.txt`` among those properties.
+
+``embed`` adds (or replaces) the four parts in an xlsx written by xladdin, atomically;
+``read_properties`` reads the properties back. Every other part is copied unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+from xladdin.errors import XladdinError
+
+WE_NS = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
+WETP_NS = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+TASKPANES_REL = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
+WEBEXTENSION_REL = "http://schemas.microsoft.com/office/2011/relationships/webextension"
+TASKPANES = "xl/webextensions/taskpanes.xml"
+TASKPANES_RELS = "xl/webextensions/_rels/taskpanes.xml.rels"
+PART = "xl/webextensions/webextension1.xml"
+CONTENT_TYPES = {"/" + TASKPANES: "application/vnd.ms-office.webextensiontaskpanes+xml",
+                 "/" + PART: "application/vnd.ms-office.webextension+xml"}
+OURS = {TASKPANES, TASKPANES_RELS, PART}
+
+
+def part_xml(store_id: str, extension_id: str, properties: dict[str, str]) -> bytes:
+    """The web-extension part: store reference and JSON-encoded properties."""
+    props = "".join(f"<we:property name={quoteattr(k)} value={quoteattr(json.dumps(v, ensure_ascii=False))}/>"
+                    for k, v in properties.items())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<we:webextension xmlns:we="{WE_NS}" id="{{{extension_id}}}">'
+            f'<we:reference id="{store_id}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
+            f"<we:alternateReferences/><we:properties>{props}</we:properties><we:bindings/>"
+            f'<we:snapshot xmlns:r="{REL_NS}"/></we:webextension>').encode()
+
+
+TASKPANES_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 f'<wetp:taskpanes xmlns:wetp="{WETP_NS}">'
+                 '<wetp:taskpane dockstate="right" visibility="0" width="350" row="1">'
+                 f'<wetp:webextensionref xmlns:r="{REL_NS}" r:id="rId1"/>'
+                 "</wetp:taskpane></wetp:taskpanes>").encode()
+TASKPANES_RELS_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      f'<Relationships xmlns="{PKG_REL_NS}">'
+                      f'<Relationship Id="rId1" Type="{WEBEXTENSION_REL}" Target="webextension1.xml"/>'
+                      "</Relationships>").encode()
+
+
+def _root_rels(xml: bytes) -> bytes:
+    root = etree.fromstring(xml)
+    for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
+        if rel.get("Type") == TASKPANES_REL:
+            root.remove(rel)
+    ids = {rel.get("Id") for rel in root}
+    new_id = next(f"rIdWe{i}" for i in range(1, 100) if f"rIdWe{i}" not in ids)
+    etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=new_id, Type=TASKPANES_REL, Target=TASKPANES)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _content_types(xml: bytes) -> bytes:
+    root = etree.fromstring(xml)
+    for override in root.findall(f"{{{CT_NS}}}Override"):
+        if override.get("PartName") in CONTENT_TYPES:
+            root.remove(override)
+    for name, kind in CONTENT_TYPES.items():
+        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=name, ContentType=kind)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def embed(path: Path, store_id: str, extension_id: str, properties: dict[str, str]) -> None:
+    """Add the web-extension parts to an xlsx (replacing any), writing a new file atomically."""
+    path = Path(path)
+    try:
+        source = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        raise XladdinError(f"{path.name}: not a readable xlsx workbook") from None
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+    os.close(handle)
+    try:
+        with source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                if info.filename in OURS:
+                    continue
+                data = source.read(info.filename)
+                if info.filename == "_rels/.rels":
+                    data = _root_rels(data)
+                elif info.filename == "[Content_Types].xml":
+                    data = _content_types(data)
+                out.writestr(info, data)
+            out.writestr(TASKPANES, TASKPANES_XML)
+            out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
+            out.writestr(PART, part_xml(store_id, extension_id, properties))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def read_properties(path: Path) -> dict[str, str] | None:
+    """The properties of the workbook's web-extension part (decoded), or None if it has none."""
+    with zipfile.ZipFile(path) as z:
+        if PART not in z.namelist():
+            return None
+        root = etree.fromstring(z.read(PART))
+    props = root.find(f"{{{WE_NS}}}properties")
+    return {p.get("name"): json.loads(p.get("value")) for p in props} if props is not None else {}
+
+
+def store_reference(path: Path) -> str | None:
+    """The store id the web-extension part references (``wa200008175`` for xlwings Lite)."""
+    with zipfile.ZipFile(path) as z:
+        if PART not in z.namelist():
+            return None
+        root = etree.fromstring(z.read(PART))
+    ref = root.find(f"{{{WE_NS}}}reference")
+    return None if ref is None else ref.get("id")
