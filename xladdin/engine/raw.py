@@ -204,12 +204,30 @@ def _period_of(text: pd.Series) -> pd.Series:
     return (parts[0] + "-" + parts[1].str.zfill(2)).where(ok)
 
 
+def _arrow_numbers(column: pd.Series) -> pd.Series | None:
+    """Text cells that are all plain numbers, parsed by Arrow (much faster than pandas on
+    Arrow-backed text); None if any cell is not, so the careful path handles the file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = getattr(column.array, "_pa_array", None)
+    if array is None or not pa.types.is_large_string(array.type) and not pa.types.is_string(array.type):
+        return None
+    try:
+        numbers = pc.cast(array, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
+
+
 def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
     if column.dtype.kind in "iuf":
         values = column.astype("float64")
     else:
         # Fast C parse first; only cells it cannot read ("1,234", " 5 ", "?") are cleaned.
-        values = pd.to_numeric(column, errors="coerce").astype("float64")
+        values = _arrow_numbers(column)
+        if values is None:
+            values = pd.to_numeric(column, errors="coerce").astype("float64")
         retry = values.isna()
         if retry.any():
             text = column[retry].astype("str").str.strip().str.replace(",", "", regex=False)
@@ -405,29 +423,79 @@ def flow_from_name(path: Path) -> str | None:
 def read_csv_table(path: Path) -> pd.DataFrame:
     """A CSV as text cells: UTF-8 (with or without BOM) or GB18030, trailing comma tolerated."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise XladdinError(f"{path.name}: the file is empty; download or export it again")
-    for encoding in ("utf-8-sig", "gb18030"):
+    frame = _read_csv_arrow(data)  # UTF-8 (pyarrow checks it)
+    if frame is None:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise XladdinError(f"{path.name}: the file is neither UTF-8 nor GB18030 text; "
+                               "save it as CSV (UTF-8) or use the customs download as it came")
+        if not text.strip():
+            raise XladdinError(f"{path.name}: the file is empty; download or export it again")
+        if encoding == "gb18030":
+            frame = _read_csv_arrow(text.encode("utf-8"))
+    if frame is None:
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise XladdinError(f"{path.name}: the file is neither UTF-8 nor GB18030 text; "
-                           "save it as CSV (UTF-8) or use the customs download as it came")
-    if not text.strip():
-        raise XladdinError(f"{path.name}: the file is empty; download or export it again")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise XladdinError(f"{path.name}: the file holds no table; download or export it again") from None
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
-                           "check the separators and quotes") from None
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, skipinitialspace=True)
+        except pd.errors.EmptyDataError:
+            raise XladdinError(f"{path.name}: the file holds no table; download or export it "
+                               "again") from None
+        except (pd.errors.ParserError, csv.Error) as exc:
+            raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
+                               "check the separators and quotes") from None
     frame = frame.loc[:, [not (str(c).startswith("Unnamed") and frame[c].eq("").all())
                           for c in frame.columns]]
+    return frame
+
+
+def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
+    """The table of a UTF-8 CSV read by pyarrow's multithreaded reader, every cell as text,
+    the columns named as pandas names them ('Unnamed: 8' for a trailing comma, 'a.1' for a
+    repeated header, blank lines as rows of empty cells). None when the file needs pandas'
+    reader to get the very same table (cells after a space, ragged rows, a line break in a
+    quoted cell); that reader then also words any error."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    end = body.find(b"\n")
+    try:
+        header_line = body[:end if end >= 0 else len(body)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    if header_line.count('"') % 2:
+        return None
+    names, seen = [], {}
+    for i, header in enumerate(next(csv.reader([header_line], skipinitialspace=True), [])):
+        name = header or f"Unnamed: {i}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}.{count}")
+    if len(names) < 2 or len(set(names)) != len(names):
+        return None
+    generated = [f"c{i}" for i in range(len(names))]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=generated, skip_rows=1),
+            parse_options=pcsv.ParseOptions(ignore_empty_lines=False),  # rows, as pandas reads them
+            convert_options=pcsv.ConvertOptions(column_types={c: pa.large_string() for c in generated},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    for column in table.columns:
+        if pc.any(pc.starts_with(column, " ")).as_py() or pc.any(pc.starts_with(column, "\t")).as_py():
+            return None  # pandas drops spaces after a separator (skipinitialspace)
+    frame = table.to_pandas()
+    frame.columns = names
     return frame
 
 
