@@ -179,14 +179,12 @@ class XlsxPatch:
     def save(self, out: Path) -> None:
         """Write the patched workbook to ``out`` (copying untouched parts as they are)."""
         skip = self._drop_calc_chain()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=BULK_LEVEL) as dst:
             for item in self.zip.infolist():
                 if item.filename in skip:
                     continue
                 if item.filename in self.replaced:
-                    info = zipfile.ZipInfo(item.filename, item.date_time)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    with dst.open(info, "w", force_zip64=True) as sink:
+                    with dst.open(item.filename, "w", force_zip64=True) as sink:  # BULK_LEVEL
                         for chunk in self.replaced[item.filename]:
                             sink.write(chunk)
                 elif item.filename in self.trees:
@@ -344,6 +342,9 @@ def _set(cell: etree._Element, value) -> None:
 # --- replacing the rows of a data table ---------------------------------------------------
 
 CHUNK = 100_000  # rows of XML built at a time, to bound memory
+#: zlib level for rows written in bulk: level 1 deflates raw-row XML about 3x as fast as the
+#: default 6, for a file about 13 % larger (1M rows: ~500 MB of XML, seconds either way).
+BULK_LEVEL = 1
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"(\d+)\"")
 
 
