@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -221,25 +222,33 @@ print(Absent.tried)
     assert done.stdout.split() == ["179.349", "[]"]
 
 
-def test_registration_metadata_from_xlwings_lite_decorators():
-    """main.py under xlwings' own Lite/Server decorators (``xlwings.server``): the metadata
-    Excel registers — six functions, none volatile, dropdowns for flow, span and by, the data
-    handle first — and the 刷新月报 script."""
-    code = """
+REGISTRATION = """
 import json, sys, types
 import xlwings as xw
 from xlwings.server import custom_functions_meta, custom_scripts_meta
 from xladdin.lite import MAIN_PY
 module = types.ModuleType("main")
 exec(MAIN_PY, module.__dict__)
-print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_scripts_meta(module)},
+print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_scripts_meta(module),
+                  "loaded": sorted(m for m in ("pandas", "numpy", "fastexcel", "openpyxl") if m in sys.modules)},
                  ensure_ascii=False, default=str))
 """
+
+
+@pytest.fixture(scope="module")
+def registration() -> dict:
+    """main.py under xlwings' own Lite/Server decorators (``xlwings.server``), in CPython."""
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", REGISTRATION], capture_output=True, text=True, cwd=ROOT,
                           timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    meta = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_registration_metadata_from_xlwings_lite_decorators(registration):
+    """The metadata Excel registers: six functions, none volatile, dropdowns for flow, span and
+    by, the data handle first; the 刷新月报 script with the async book."""
+    meta = registration
     functions = {f["name"]: f for f in meta["functions"]["functions"]}
     assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
     assert not any(f["options"].get("volatile") for f in functions.values())
@@ -254,6 +263,40 @@ print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_
     assert [p["name"] for p in functions["CHIP_TABLE"]["parameters"]] == ["data", "table_no", "period"]
     scripts = meta["scripts"]
     assert [s["name"] for s in scripts] == ["刷新月报"] and scripts[0]["lazy"] is True, scripts
+
+
+
+
+def test_main_py_registers_the_same_in_pyodide(registration):
+    """Pyodide from the npm registry, run by Node offline: main.py, xladdin.lite and xlwings'
+    decorators import there and give the same metadata as CPython. Pyodide's packages (pandas
+    …) come from its CDN, not reachable offline; importing xladdin.lite does not need them."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("Node.js and npm are not installed (.ci/run installs them)")
+    here = ROOT / "tests" / "pyodide"
+    if not (here / "node_modules" / "pyodide" / "pyodide.asm.wasm").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=here, check=True, timeout=600)
+    from xladdin.excel.vba import xlwings_dir
+
+    done = subprocess.run([node, "registration.mjs", str(ROOT / "xladdin"), str(xlwings_dir())], cwd=here,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads(done.stdout)
+    assert meta["platform"] == "emscripten" and "pandas" not in meta["loaded"]
+    assert same_docs(meta["functions"]) == same_docs(registration["functions"])
+    assert meta["scripts"] == registration["scripts"]
+    assert len(meta["functions"]["functions"]) == 6
+
+
+def same_docs(functions: dict) -> dict:
+    """Python 3.13+ strips docstrings' indentation when compiling: compare them dedented."""
+    import inspect
+
+    out = json.loads(json.dumps(functions))
+    for f in out["functions"]:
+        f["description"] = inspect.cleandoc(f["description"])
+    return out
 
 
 def test_the_wheel_is_pure_python_without_fastexcel(tmp_path):

@@ -1,0 +1,42 @@
+// Offline check: main.py of an xlwings Lite workbook registers its functions in Pyodide.
+//
+// node registration.mjs XLADDIN_DIR XLWINGS_DIR
+// Loads Pyodide from this folder's node_modules (no network: pandas and the other packages
+// of Pyodide's CDN are not loaded), copies the xladdin and xlwings sources into its file
+// system, runs main.py under xlwings' own Lite decorators (xlwings.server) and prints, as
+// JSON, the registration metadata they produce, and which heavy modules got imported.
+import fs from "node:fs";
+import path from "node:path";
+import { loadPyodide } from "pyodide";
+
+const [xladdinDir, xlwingsDir] = process.argv.slice(2);
+const pyodide = await loadPyodide();
+
+function copySources(from, to) {
+  pyodide.FS.mkdirTree(to);
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory() && entry.name !== "__pycache__") {
+      copySources(source, `${to}/${entry.name}`);
+    } else if (entry.isFile() && /\.(py|csv|json)$/.test(entry.name)) {
+      pyodide.FS.writeFile(`${to}/${entry.name}`, fs.readFileSync(source));
+    }
+  }
+}
+
+const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+copySources(xladdinDir, `${site}/xladdin`);
+copySources(xlwingsDir, `${site}/xlwings`);
+console.log(pyodide.runPython(`
+import json, os, sys, types
+os.environ["XLWINGS_ON_SERVER"] = "true"        # xlwings' Lite/Server decorators
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+from xladdin.lite import MAIN_PY
+main = types.ModuleType("main")
+exec(compile(MAIN_PY, "main.py", "exec"), main.__dict__)
+from xlwings.server import custom_functions_meta, custom_scripts_meta
+json.dumps({"platform": sys.platform, "python": sys.version.split()[0],
+            "functions": custom_functions_meta(main), "scripts": custom_scripts_meta(main),
+            "loaded": sorted(m for m in ("pandas", "numpy", "fastexcel", "openpyxl") if m in sys.modules)},
+           ensure_ascii=False, default=str)
+`));
