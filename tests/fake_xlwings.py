@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 
 from xladdin.engine.raw import RAW_SHEET
 
@@ -72,6 +73,10 @@ class FakeRange:
 
     def resize(self, rows: int, cols: int) -> FakeRange:
         return FakeRange(self.sheet, self.row, self.col, rows, cols)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows, self.cols
 
     @property
     def value(self) -> Any:
@@ -156,8 +161,19 @@ class _Sheets:
 
 class FakeName:
     def __init__(self, book: FakeBook, name: str) -> None:
+        self.book, self.name = book, name
         sheet, ref = next(iter(book.wb.defined_names[name].destinations))
         self.refers_to_range = FakeSheet(book, sheet).range(ref.replace("$", ""))
+
+    @property
+    def refers_to(self) -> str:
+        return "=" + str(self.book.wb.defined_names[self.name].attr_text)
+
+    @refers_to.setter
+    def refers_to(self, formula: str) -> None:
+        """Excel takes '=Sheet!$A$1:$B$2'; the name then points at the new cells."""
+        self.book.wb.defined_names[self.name] = DefinedName(self.name, attr_text=formula.lstrip("="))
+        self.__init__(self.book, self.name)
 
 
 class _Names:

@@ -75,7 +75,30 @@ def test_ribbon_main_refreshes_the_live_workbook_like_build(live, tmp_path, demo
     assert len([w for w in live.writes if w[0] != "原始数据"]) == len(plan.blocks)  # one write per block
     finished = tmp_path / "月报_发布版.xlsx"
     assert_values_only(finished)
+    from docx import Document
+
+    assert len(Document(str(finished.with_suffix(".docx"))).tables) == 7  # the Word edition beside it
     assert_shown_report(sheets_as_shown(finished, tmp_path / "csv"), demo_result)
+
+
+def test_ribbon_resizes_the_history_to_the_months_held(live):
+    """A history longer or shorter than its name (months imported or removed since the last
+    refresh): the rows are written or cleared and the name follows, as Excel's Name.RefersTo."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xladdin.excel.addin import refresh_book
+
+    wb = live.wb
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$6")
+    assert refresh_book(live) is not None
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert wb["月度数据"]["A23"].value == "2025-07"
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$30")
+    wb["月度数据"]["A30"].value = "2025-12"
+    live.names.known.clear()
+    assert refresh_book(live) is not None
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert wb["月度数据"]["A30"].value is None and wb["月度数据"]["A23"].value == "2025-07"
 
 
 def test_ribbon_reports_bad_data_in_a_message_box(live, tmp_path):

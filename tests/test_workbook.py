@@ -85,7 +85,7 @@ def assert_values_only(path: Path, raw_sheet: bool = False) -> None:
 
 def assert_shown_report(as_shown: dict, result: dict) -> None:
     """What LibreOffice shows equals the engine's result rounded to 0.1, with every text."""
-    assert set(as_shown) == {"封面", "正文", "表1", "表2", "表3", "表4", "表5", "表6", "表7"}
+    assert set(as_shown) == {"封面", "正文", "表1", "表2", "表3", "表4", "表5", "表6", "表7", "图表", "月度数据"}
     text = [r[0] for r in as_shown["正文"] if r and r[0]]
     assert text[:2] == ["一、贸易总体情况", f"{result['period'][:4]}年{int(result['period'][5:])}月，"
                         "中国芯片产品（即：HS编码8542的商品）贸易进出口"
@@ -116,7 +116,7 @@ def assert_shown_report(as_shown: dict, result: dict) -> None:
 
 def test_renders_to_png_one_page_per_sheet(finished, tmp_path):
     pages = render_png(finished, tmp_path)
-    assert len(pages) == 10  # cover, the text on two pages, 7 tables each fitting one A4 page
+    assert len(pages) == 13  # cover, the text (2 pages), 7 tables (1 page each), charts (2), history
     assert all(p.stat().st_size > 5_000 for p in pages)
 
 
@@ -208,9 +208,11 @@ def test_refresh_after_editing_raw_data(tmp_path):
             want = [[c.value for c in row] for row in fresh[sheet][ref.replace("$", "")]]
             assert got == [[pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for v in r] for r in want]
             before_table = [[c.value for c in row] for row in unedited[sheet][ref.replace("$", "")]]
-            changed += (before_table != want) * (1 << (0 if name == "TEXT_BODY" else int(name[1])))
-    # the edit is in the product extract: table 1 (its totals), table 2 and the text change, no other
-    assert changed == 1 | (1 << 1) | (1 << 2)
+            bit = int(name[1]) if name[1].isdigit() else {"TEXT_BODY": 0, "HIST_BODY": 8}[name]
+            changed += (before_table != want) * (1 << bit)
+    # the edit is in the product extract: table 1 (its totals), table 2, the text and the
+    # history change, no other
+    assert changed == 1 | (1 << 1) | (1 << 2) | (1 << 8)
 
 
 def test_output_errors_leave_nothing_behind(tmp_path, capsys):
@@ -442,3 +444,30 @@ def test_publication_date_forms():
     assert cover_date("二〇二五年八月") == "二〇二五年八月"
     assert cover_date(None) == f"{date.today().year}年{date.today().month}月{date.today().day}日"
     assert Publication.of("  ", None).issuer == "对外经济贸易大学 数字经济实验室"
+
+
+def test_contents_page_numbers_are_the_printed_pages(finished, tmp_path):
+    """Print the whole workbook (LibreOffice): each table's title is on the page the cover's
+    contents names, and that page's footer prints the same number."""
+    import subprocess
+
+    from tests.office import soffice
+
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(finished)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / f"{finished.stem}.pdf"
+    pages = []
+    for number in range(1, 14):
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        pages.append(text)
+    assert "第" not in pages[0].replace("第一", "")  # the cover has no page number
+    contents = {row[0]: row[1] for row in load_workbook(finished)["封面"].iter_rows(min_row=16, max_row=25,
+                                                                                    values_only=True)}
+    assert list(contents.values()) == [2, 4, 5, 6, 7, 8, 9, 10, 11, 13]
+    for title, page in contents.items():
+        if title.startswith("表"):
+            assert title in pages[page - 1] and title not in pages[page - 2]
+        assert re.search(rf"第\s*{page}\s*页", pages[page - 1]), (title, page)
+        assert "中国芯片产品贸易月度监测报告" in pages[page - 1]

@@ -80,13 +80,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
     return _report(build(raw, args.output, args.period, _settings(args), args.include_raw,
                          flow=args.flow, data_period=args.data_period, template=args.template,
-                         force=args.force))
+                         force=args.force, docx=args.docx))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from xladdin.jobs import demo
 
-    return _report(demo(args.output, _settings(args)))
+    return _report(demo(args.output, _settings(args), docx=args.docx))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -102,7 +102,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from xladdin.jobs import refresh
 
-    return _report(refresh(args.workbook, args.include_raw, args.force))
+    return _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -209,6 +209,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--include-raw", action="store_true", help="keep the 原始数据 sheet in the output")
     b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
+    b.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
@@ -217,6 +218,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
+    d.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
     d.set_defaults(func=cmd_demo)
 
     i = sub.add_parser("init", help="start a monthly workbook (template + raw data) for Excel")
@@ -232,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("workbook", type=Path, help="the monthly workbook (.xlsx) made by 'xladdin init'")
     r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
+    r.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
     r.set_defaults(func=cmd_refresh)
 
     a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")

@@ -58,10 +58,12 @@ def open_template(template: Path | None):
 
 def build(raw_paths: list[Path], out: Path, period: str | None = None, settings: Settings | None = None,
           include_raw: bool = False, flow: str | None = None, data_period: str | None = None,
-          template: Path | None = None, force: bool = False) -> Outcome:
-    """The finished, values-only workbook from raw files. Inputs are only read."""
+          template: Path | None = None, force: bool = False, docx: Path | None = None) -> Outcome:
+    """The finished, values-only workbook (and the Word edition if ``docx``) from raw files.
+    Inputs are only read."""
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
+    check_docx(docx, out)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
@@ -71,7 +73,25 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     progress(f"computing tables for {period}")
     plan = write_finished(engine, period, out, raw if include_raw else None, template,
                           forced=forced(found))
-    return Outcome([out], period, engine, plan, found)
+    return Outcome([out, *write_word(plan, docx)], period, engine, plan, found)
+
+
+def check_docx(docx: Path | None, *others: Path) -> None:
+    """Refuse a Word target that cannot be written or would overwrite another output."""
+    if docx is None:
+        return
+    check_output(Path(docx), [Path(o) for o in others], suffix=".docx")
+
+
+def write_word(plan: Plan, docx: Path | None) -> list[Path]:
+    """The Word edition of a rendered plan, if asked for."""
+    if docx is None:
+        return []
+    from xladdin.files.word import write_docx
+
+    progress(f"writing {Path(docx).name}")
+    write_docx(plan, Path(docx))
+    return [Path(docx)]
 
 
 def forced(found: Findings) -> tuple[str, ...]:
@@ -95,8 +115,8 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     return plan
 
 
-def demo(out: Path, settings: Settings | None = None) -> Outcome:
-    return build([sample_path()], out, None, settings)
+def demo(out: Path, settings: Settings | None = None, docx: Path | None = None) -> Outcome:
+    return build([sample_path()], out, None, settings, docx=docx)
 
 
 def init(out: Path, raw_paths: list[Path], period: str | None = None,
@@ -124,7 +144,8 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     return Outcome([out], period, engine, plan, found)
 
 
-def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outcome:
+def refresh(path: Path, include_raw: bool = False, force: bool = False,
+            docx: Path | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
@@ -133,6 +154,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
     path = check_workbook(path)
     finished = finished_name(path)
     check_output(finished, [path])
+    check_docx(docx, path, finished)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
         raw = read_raw_cached([path])
@@ -154,4 +176,4 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False) -> Outco
             patch.close()
     write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
                    forced=forced(found))
-    return Outcome([path, finished], period, engine, plan, found)
+    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)

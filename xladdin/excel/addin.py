@@ -88,7 +88,8 @@ def refresh_book(book: Any) -> RefreshReport | None:
         app.alert(f"internal error ({type(exc).__name__}: {exc}); please report it with the workbook",
                   title="芯片月报：未能刷新", buttons="ok", mode="critical")
         return None
-    message = f"芯片月报：已刷新 {report.period}；发布版已保存为 {report.finished.name}"
+    message = (f"芯片月报：已刷新 {report.period}；发布版已保存为 {report.finished.name}"
+               f"（Word 版 {report.finished.with_suffix('.docx').name}）")
     app.status_bar = message + (f"（{len(report.warnings)} 条提示）" if report.warnings else "")
     if report.warnings:
         app.alert("\n".join(report.warnings[:10]), title="芯片月报：数据提示", buttons="ok", mode="info")
@@ -107,7 +108,7 @@ def _refresh(book: Any) -> RefreshReport:
         settings_from_book,
     )
     from xladdin.files.workbook import finished_name
-    from xladdin.jobs import report_period, write_finished
+    from xladdin.jobs import report_period, write_finished, write_word
     from xladdin.report.render import apply, build_plan
 
     raw = raw_from_book(book)
@@ -129,6 +130,7 @@ def _refresh(book: Any) -> RefreshReport:
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
     write_finished(engine, period, finished, publication=publication)
+    write_word(plan, finished.with_suffix(".docx"))
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
 
 

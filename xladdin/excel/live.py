@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter, quote_sheetname
 
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
@@ -59,12 +60,23 @@ class XlwingsBackend:
         return target.sheet.name, target.row, target.column
 
     def write(self, block: Block) -> None:
-        top = name_range(self.book, block.name)[0, 0]
+        """One bulk write from the name's first cell. A block with more or fewer rows than its
+        name (the monthly history) clears the rows it no longer fills and resizes the name."""
+        named = name_range(self.book, block.name)
+        top = named[0, 0]
         rows, cols = block.shape
         target = top.resize(rows, cols)
         target.value = [[excel_text(v) for v in row] + [""] * (cols - len(row)) for row in block.values]
         if any(NUMBER in row for row in block.formats):
             target.number_format = NUMBER
+        named_rows, named_cols = named.shape
+        if rows and rows != named_rows:
+            width = max(cols, named_cols)
+            if rows < named_rows:
+                named[rows, 0].resize(named_rows - rows, width).value = [[""] * width] * (named_rows - rows)
+            last = f"${get_column_letter(top.column + width - 1)}${top.row + rows - 1}"
+            self.book.names[block.name].refers_to = (
+                f"={quote_sheetname(top.sheet.name)}!${get_column_letter(top.column)}${top.row}:{last}")
 
 
 def raw_sheet(book: Any) -> Any:

@@ -11,17 +11,20 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable
+from copy import copy
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
 from xladdin.errors import XladdinError, describe_os_error
+from xladdin.files.charts import add_charts
 from xladdin.files.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
@@ -55,27 +58,45 @@ class OpenpyxlBackend:
         return sheet, min_row, min_col
 
     def write(self, block: Block) -> None:
+        """Write a block from its name's first cell; a block with more or fewer rows than its
+        name (the monthly history) styles new rows like the first, clears rows it no longer
+        fills and resizes the name."""
         sheet, row, col = self.anchor(block.name)
         ws = self.book[sheet]
+        ref = next(iter(self.book.defined_names[block.name].destinations))[1]
+        _, _, last_col, last_row = range_boundaries(ref.replace("$", ""))
+        named = last_row - row + 1
         for i, (values, formats) in enumerate(zip(block.values, block.formats)):
             for j, (value, fmt) in enumerate(zip(values, formats)):
                 cell = ws.cell(row + i, col + j)
                 if isinstance(cell, MergedCell):
                     continue
+                if i >= named:
+                    cell._style = copy(ws.cell(row, col + j)._style)
                 if isinstance(value, str):
                     cell.value = clean_text(value)
                     cell.data_type = "s"  # text from data that starts with '=' stays text
                 else:
                     cell.value = value
                 cell.number_format = fmt
+        if block.values and len(block.values) != named:
+            width = max(block.shape[1], last_col - col + 1)
+            for i in range(len(block.values), named):
+                for j in range(width):
+                    ws.cell(row + i, col + j).value = None
+            end = f"${get_column_letter(col + width - 1)}${row + len(block.values) - 1}"
+            self.book.defined_names[block.name] = DefinedName(
+                block.name, attr_text=f"{quote_sheetname(sheet)}!${get_column_letter(col)}${row}:{end}")
 
 
-def check_output(path: Path, inputs: list[Path] = ()) -> None:
+def check_output(path: Path, inputs: list[Path] = (), suffix: str = ".xlsx") -> None:
     """Refuse an output that would overwrite an input or cannot be written, before any work:
     every reason a write could fail that can be known in advance is checked here."""
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise XladdinError(f"{path}: the output must be an .xlsx file; name it e.g. 月报-2025-07.xlsx")
+    if path.suffix.lower() != suffix:
+        article = "an" if suffix == ".xlsx" else "a"
+        raise XladdinError(f"{path}: the output must be {article} {suffix} file; name it e.g. "
+                           f"月报-2025-07{suffix}")
     if len(path.name.encode("utf-8")) > NAME_LIMIT:
         raise XladdinError(f"{path.name[:40]}…: the file name is longer than {NAME_LIMIT} bytes; "
                            "choose a shorter name")
@@ -122,14 +143,15 @@ def save_atomic(book: Workbook, path: Path, verify=None) -> None:
     write_atomic(path, book.save, verify)
 
 
-def write_atomic(path: Path, write, verify=None) -> None:
+def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
     """Call ``write(temp_path)`` for a temporary file beside ``path`` (then ``verify(temp_path)``,
     which may refuse it), then rename it over ``path``; on any failure the temporary file is
     removed and ``path`` is untouched."""
     path = Path(path)
-    check_output(path)
+    check_output(path, suffix=suffix)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".xlsx.tmp", dir=path.parent)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=f"{suffix}.tmp",
+                                        dir=path.parent)
     except OSError as exc:
         raise XladdinError(describe_os_error(exc, path.parent)) from None
     os.close(handle)
@@ -158,6 +180,7 @@ def render(book: Workbook, engine: Engine, period: str, publication: Publication
            forced: tuple[str, ...] = ()) -> Plan:
     plan = build_plan(engine, period, publication, forced)
     apply(plan, OpenpyxlBackend(book))
+    add_charts(book)
     return plan
 
 

@@ -28,6 +28,7 @@ from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 Q = f"{{{NS}}}"
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
@@ -61,6 +62,7 @@ class XlsxPatch:
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join("xl", target))
             self.parts[sheet.get("name")] = part
+        self.workbook = workbook
         self.names = {d.get("name"): d.text for d in workbook.iter(f"{Q}definedName")
                       if d.get("localSheetId") is None}
         self.replaced: dict[str, list[bytes]] = {}  # whole parts rewritten, as chunks of bytes
@@ -107,16 +109,72 @@ class XlsxPatch:
         return self.parsed[part]
 
     def write(self, block: Block) -> None:
+        """Write a block from its name's first cell. A block with more or fewer rows than its
+        name (the monthly history grows) gets new rows styled like the first, loses the rows
+        it no longer fills, and the name and the charts reading it are resized."""
         sheet, row, col = self.anchor(block.name)
+        _, _, last_col, last_row = range_boundaries(_split_ref(self.names[block.name])[1])
+        named = last_row - row + 1
         root = self._sheet(sheet, write=True)
         covered = _merged_cells(root)
         data = root.find(f"{Q}sheetData")
+        width = max(block.shape[1], last_col - col + 1)
+        styles = [_cell(_row(data, row), row, col + j).get("s") for j in range(width)]
         for i, values in enumerate(block.values):
             row_el = _row(data, row + i)
             for j, value in enumerate(values):
                 if (row + i, col + j) in covered:
                     continue
-                _set(_cell(row_el, row + i, col + j), value)
+                cell = _cell(row_el, row + i, col + j)
+                if i >= named and styles[j] and cell.get("s") is None:
+                    cell.set("s", styles[j])
+                _set(cell, value)
+        if block.values and len(block.values) != named:
+            for i in range(len(block.values), named):  # rows the block no longer fills
+                for j in range(width):
+                    _set(_cell(_row(data, row + i), row + i, col + j), None)
+            self._resize(block.name, sheet, col, row, col + width - 1, row + len(block.values) - 1,
+                         last_row)
+
+    def _resize(self, name: str, sheet: str, c1: int, r1: int, c2: int, r2: int, old_last: int) -> None:
+        """Point ``name`` at its new rows, and every chart series that read its old rows at
+        the new ones (their cached values, now stale, are dropped: Excel reads the cells)."""
+        ref = f"'{sheet}'!${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}"
+        for defined in self.workbook.iter(f"{Q}definedName"):
+            if defined.get("name") == name and defined.get("localSheetId") is None:
+                defined.text = ref
+        self.names[name] = ref
+        self.trees["xl/workbook.xml"] = self.workbook
+        root = self._sheet(sheet, write=True)
+        dimension = root.find(f"{Q}dimension")
+        end = _CELL.fullmatch((dimension.get("ref", "") if dimension is not None else "")
+                              .rpartition(":")[2].replace("$", ""))
+        if end:  # the used range now ends at the block's last row (or further, if it did)
+            end_row = int(end.group(2))
+            end_row = r2 if end_row == old_last or end_row < r2 else end_row
+            end_col = max(column_index_from_string(end.group(1)), c2)
+            first = dimension.get("ref").partition(":")[0]
+            dimension.set("ref", f"{first}:{get_column_letter(end_col)}{end_row}")
+        for part in self.zip.namelist():
+            if not (part.startswith("xl/charts/chart") and part.endswith(".xml")):
+                continue
+            chart = self.trees.get(part)
+            if chart is None:
+                chart = etree.fromstring(self.zip.read(part))
+            changed = False
+            for formula in chart.iter(f"{{{CHART_NS}}}f"):
+                target, area = _split_ref(formula.text or "")
+                if target != sheet or ":" not in area:
+                    continue
+                f1, f_r1, f2, f_r2 = range_boundaries(area)
+                if f_r2 == old_last and f_r1 >= r1 and c1 <= f1 and f2 <= c2:
+                    formula.text = re.sub(r"\d+$", str(r2), formula.text)
+                    for cache in formula.itersiblings():
+                        if cache.tag in (f"{{{CHART_NS}}}numCache", f"{{{CHART_NS}}}strCache"):
+                            formula.getparent().remove(cache)
+                    changed = True
+            if changed:
+                self.trees[part] = chart
 
     def read(self, name: str) -> str | None:
         """The text of the cell a defined name points to (for small settings cells)."""

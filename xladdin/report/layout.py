@@ -70,3 +70,46 @@ RAW_TABLE = "RawData"
 #: recomputed exactly when one of them changes, and every =CHIP_* cell takes it first.
 DATA_NAME = "数据"
 DATA_FORMULA = f"=CHIP_DATA({RAW_TABLE}[#All],SET_PERIOD,SET_NET_YOY)"
+
+
+# --- print layout ----------------------------------------------------------------------------
+#: Every report sheet prints A4 with these margins (inches); the header carries the report
+#: title, the footer the page number.
+MARGINS = {"top": 0.8, "bottom": 0.8, "left": 0.6, "right": 0.6, "header": 0.35, "footer": 0.35}
+USABLE_PT = 841.9 - 72 * (MARGINS["top"] + MARGINS["bottom"])  # A4 portrait height to print on
+#: Printed lines a piece of 正文 may need (about 46 CJK characters a line), by paragraph kind.
+TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "products": 4,
+              "partners": 4, "provinces": 3}
+
+
+def text_row_heights(kinds: list[str], parts: list[str]) -> list[float]:
+    """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.slots``, ``parts`` the
+    paragraph kind of each subsection (overview, products, …) in order."""
+    heights, part = [], -1
+    for i, kind in enumerate(kinds):
+        if kind == "paragraph" and (i == 0 or kinds[i - 1] != "paragraph"):
+            part += 1
+        lines = TEXT_LINES[parts[part] if kind == "paragraph" else kind]
+        heights.append(16 * lines + (10 if kind in ("section", "subsection") else 6))
+    return heights
+
+
+def first_pages(text_heights: list[float], chart_pages: int) -> dict[str, int]:
+    """The page each report sheet starts on when the whole workbook is printed: the cover is
+    page 1, the text takes as many pages as its rows need (rows never split), each table one
+    page (fit to its width), the charts their pages; the monthly history comes last, so its
+    growth moves no other page. Sheets carry these numbers (first page number), so the
+    printed page numbers and the cover's contents agree in Excel and LibreOffice alike."""
+    text_pages, used = 1, 0.0
+    for height in text_heights:
+        if used + height > USABLE_PT:
+            text_pages, used = text_pages + 1, 0.0
+        used += height
+    pages = {COVER_SHEET: 1, TEXT_SHEET: 2}
+    page = 2 + text_pages
+    for layout in LAYOUTS.values():
+        pages[layout.sheet] = page
+        page += 1
+    pages["图表"] = page
+    pages["月度数据"] = page + chart_pages
+    return pages

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.tables import (
@@ -27,8 +28,26 @@ from xladdin.engine.tables import (
     table_notes,
 )
 from xladdin.errors import XladdinError
-from xladdin.report.layout import DEFAULT_ISSUER, LAYOUTS, SETTINGS_SHEET, TEXT_BODY, TEXT_SHEET, TableLayout
-from xladdin.report.narrative import PHRASES, draft
+from xladdin.report.figures import (
+    CHART_PAGES,
+    CHART_SHEET,
+    HIST_BODY,
+    HISTORY_SHEET,
+    WORDS,
+    history_head,
+    history_rows,
+)
+from xladdin.report.layout import (
+    DEFAULT_ISSUER,
+    LAYOUTS,
+    SETTINGS_SHEET,
+    TEXT_BODY,
+    TEXT_SHEET,
+    TableLayout,
+    first_pages,
+    text_row_heights,
+)
+from xladdin.report.narrative import PHRASES, draft, slots
 
 NUMBER = "0.0;-0.0;0.0"
 TEXT = "@"
@@ -164,6 +183,17 @@ def build_table_body(engine: Engine, no: int, period: str) -> Block:
 FORCED_MARK = "〔数据审核发现{n}项错误，经 --force 强制生成〕"
 
 
+def text_heights() -> list[float]:
+    """正文's row heights, from the slot layout of the zh text."""
+    parts = [what.partition(":")[0] for _, subs in PHRASES["zh"]["sections"] for _, what in subs]
+    return text_row_heights(slots(), parts)
+
+
+def report_pages() -> dict[str, int]:
+    """The first printed page of every report sheet (see ``layout.first_pages``)."""
+    return first_pages(text_heights(), CHART_PAGES)
+
+
 def text_block(engine: Engine, period: str, result: dict | None = None) -> Block:
     """正文: the drafted text, one row per heading, paragraph or footnote (January leaves the
     year-to-date paragraphs' rows empty)."""
@@ -182,11 +212,11 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     words = period_words(period, engine.settings.top_n)
     blocks: list[Block] = [text_block(engine, period)]
     sections = [heading for heading, _ in PHRASES["zh"]["sections"]]
-    contents: list[list[Cell]] = [[f"{TEXT_SHEET}：{sections[0]} … {sections[-1]}"]]
+    contents: list[list[Cell]] = [[f"{TEXT_SHEET}：{sections[0]} … {sections[-1]}", TEXT_SHEET]]
     for no, layout in LAYOUTS.items():
         spec = layout.spec
         title = spec.title.format(**words)
-        contents.append([title])
+        contents.append([title, layout.sheet])
         blocks.append(_text_block(layout.name("TITLE"), [[title]]))
         blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
         blocks.append(build_table_body(engine, no, period))
@@ -194,6 +224,21 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
+    history = history_rows(engine)
+    chart_words = WORDS["zh"]
+    blocks += [
+        _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
+        _text_block("HIST_TITLE", [[chart_words["title"]]]),
+        _text_block("HIST_NOTE", [[chart_words["note"]]]),
+        _text_block("HIST_HEAD", history_head()),
+        Block(HIST_BODY, history, [[TEXT] + [NUMBER] * len(COLUMNS) for _ in history]),
+    ]
+    first, last = history[0][0], history[-1][0]
+    contents += [[chart_words["charts_contents"].format(sheet=CHART_SHEET), CHART_SHEET],
+                 [chart_words["history_contents"].format(sheet=HISTORY_SHEET, first=first, last=last),
+                  HISTORY_SHEET]]
+    pages = report_pages()
+    contents = [[title, pages[sheet]] for title, sheet in contents]
     span = f"{words['year']}年{words['ytd']}" if words["month"] > 1 else f"{words['year']}年1月"
     cover_notes = [
         f"报告期：{words['year']}年{words['month']}月（当月）与{span}（累计），同比为与{words['prior_year']}年同期相比。",
@@ -208,7 +253,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("COVER_DATE", [[publication.date]]),
         _text_block("COVER_SOURCE", [[SOURCE]]),
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
-        _text_block("COVER_CONTENTS", contents),
+        Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]
     return Plan(period, tuple(blocks))
 

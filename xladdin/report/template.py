@@ -18,15 +18,18 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
 from xladdin.engine.tables import NET_NOTES, SOURCE_LINE, period_words
+from xladdin.report.figures import CHART_SHEET, HIST_BODY, HISTORY_SHEET
 from xladdin.report.layout import (
     COVER_SHEET,
     DATA_FORMULA,
     DATA_NAME,
     DEFAULT_ISSUER,
     LAYOUTS,
+    MARGINS,
     RAW_TABLE,
     SETTING_NAMES,
     SETTINGS_SHEET,
@@ -34,9 +37,10 @@ from xladdin.report.layout import (
     TEXT_SHEET,
     TableLayout,
 )
-from xladdin.report.narrative import PHRASES, slots
+from xladdin.report.narrative import slots
+from xladdin.report.render import REPORT_TITLE, report_pages, text_heights
 
-CONTENTS_ROWS = 1 + len(LAYOUTS)  # 正文 and the seven tables
+CONTENTS_ROWS = 1 + len(LAYOUTS) + 2  # 正文, the seven tables, 图表 and 月度数据
 
 FONT = "Microsoft YaHei"
 THIN = Side(style="thin", color="808080")
@@ -134,7 +138,8 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
 def _cover(book: Workbook) -> None:
     ws = book.active
     ws.title = COVER_SHEET
-    ws.column_dimensions["A"].width = 66
+    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["B"].width = 6  # the contents' page numbers
     spots = {"COVER_TITLE": (2, 1, Font(name=FONT, size=20, bold=True)),
              "COVER_SUBTITLE": (3, 1, Font(name=FONT, size=14)),
              "COVER_ISSUER": (5, 1, Font(name=FONT, size=12)),
@@ -144,23 +149,24 @@ def _cover(book: Workbook) -> None:
              "COVER_CONTENTS": (16, CONTENTS_ROWS, Font(name=FONT, size=11))}
     ws.cell(15, 1, "目录").font = Font(name=FONT, size=12, bold=True)
     for name, (row, rows, font) in spots.items():
+        contents = name == "COVER_CONTENTS"
         for r in range(row, row + rows):
             ws.cell(r, 1).font = font
             if name == "COVER_NOTES":
                 ws.row_dimensions[r].height = 30
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="center",
                                                 horizontal="center" if rows == 1 and row < 8 else "left")
-        _name(book, name, COVER_SHEET, _abs(row, 1, rows, 1))
+            if contents:
+                ws.cell(r, 2).font = font
+                ws.cell(r, 2).alignment = Alignment(horizontal="right", vertical="center")
+            else:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        _name(book, name, COVER_SHEET, _abs(row, 1, rows, 2 if contents else 1))
     ws.row_dimensions[2].height = 36
     ws.row_dimensions[4].height = 30
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-#: Printed lines a paragraph of each kind may need on 正文 (about 46 CJK characters a line).
-TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "products": 4,
-              "partners": 4, "provinces": 3}
 
 
 def _text_sheet(book: Workbook) -> None:
@@ -172,23 +178,66 @@ def _text_sheet(book: Workbook) -> None:
              "subsection": Font(name=FONT, size=11, bold=True),
              "paragraph": Font(name=FONT, size=10.5), "footnote": Font(name=FONT, size=9)}
     kinds = slots()
-    paragraph_kinds = [what.partition(":")[0] for _, parts in PHRASES["zh"]["sections"] for _, what in parts]
     row = 1
-    part = -1
-    for i, kind in enumerate(kinds):
+    for i, (kind, height) in enumerate(zip(kinds, text_heights())):
         cell = ws.cell(row + i, 1)
         cell.font = fonts[kind]
         indent = 2 if kind == "paragraph" else 0
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
-        if kind == "paragraph" and kinds[i - 1] != "paragraph":
-            part += 1
-        lines = TEXT_LINES[paragraph_kinds[part] if kind == "paragraph" else kind]
-        gap = 10 if kind in ("section", "subsection") else 6
-        ws.row_dimensions[row + i].height = 16 * lines + gap
+        ws.row_dimensions[row + i].height = height
     _name(book, TEXT_BODY, TEXT_SHEET, _abs(row, 1, len(kinds), 1))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.print_area = f"A1:A{len(kinds)}"
+
+
+def _history_sheet(book: Workbook) -> None:
+    """月度数据: title, note, two header rows and a body that grows with the months held."""
+    ws = book.create_sheet(HISTORY_SHEET)
+    width = 1 + len(COLUMNS)
+    font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1).font = Font(name=FONT, size=12, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.row_dimensions[1].height = 24
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.cell(2, 1).font = Font(name=FONT, size=9)
+    half = len(COLUMNS) // 2
+    for r in (3, 4):
+        for c in range(1, width + 1):
+            cell = ws.cell(r, c)
+            cell.font, cell.fill, cell.border = bold, HEAD_FILL, BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    ws.merge_cells(start_row=3, start_column=2, end_row=3, end_column=1 + half)
+    ws.merge_cells(start_row=3, start_column=2 + half, end_row=3, end_column=width)
+    for c in range(1, width + 1):
+        cell = ws.cell(5, c)
+        cell.font, cell.border = font, BORDER
+        cell.number_format = "@" if c == 1 else "0.0;-0.0;0.0"
+        cell.alignment = Alignment(horizontal="center" if c == 1 else "right")
+        ws.column_dimensions[get_column_letter(c)].width = 9 if c == 1 else 8.5
+    ws.row_dimensions[4].height = 30
+    ws.freeze_panes = "B5"
+    _name(book, "HIST_TITLE", HISTORY_SHEET, _abs(1, 1))
+    _name(book, "HIST_NOTE", HISTORY_SHEET, _abs(2, 1))
+    _name(book, "HIST_HEAD", HISTORY_SHEET, _abs(3, 1, 2, width))
+    _name(book, HIST_BODY, HISTORY_SHEET, _abs(5, 1, 1, width))  # resized to the months written
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:4"
+
+
+def _chart_sheet(book: Workbook) -> None:
+    """图表: a title; the charts are added when the report is rendered (files/charts.py)."""
+    ws = book.create_sheet(CHART_SHEET)
+    ws.sheet_view.showGridLines = False
+    ws.cell(1, 1).font = Font(name=FONT, size=12, bold=True)
+    _name(book, "CHART_TITLE", CHART_SHEET, _abs(1, 1))
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
 
 
 def _raw(book: Workbook) -> None:
@@ -230,13 +279,32 @@ def _settings(book: Workbook) -> None:
     rule.add("B4")
 
 
+def _print_layout(book: Workbook) -> None:
+    """Margins, the report title in the header and the page number in the footer of every
+    report sheet (the cover has neither), each sheet numbered from its page in the whole."""
+    for sheet, page in report_pages().items():
+        ws = book[sheet]
+        ws.page_margins.top, ws.page_margins.bottom = MARGINS["top"], MARGINS["bottom"]
+        ws.page_margins.left, ws.page_margins.right = MARGINS["left"], MARGINS["right"]
+        ws.page_margins.header, ws.page_margins.footer = MARGINS["header"], MARGINS["footer"]
+        ws.page_setup.firstPageNumber, ws.page_setup.useFirstPageNumber = page, True
+        if sheet == COVER_SHEET:
+            continue
+        for part, text in ((ws.oddHeader.center, REPORT_TITLE), (ws.oddFooter.center, "第 &P 页")):
+            part.text, part.size, part.font = text, 9, FONT
+
+
 def make_template() -> Workbook:
-    """A new, empty monthly workbook: cover, seven tables, raw data and settings sheets."""
+    """A new, empty monthly workbook: cover, text, seven tables, charts, history, raw data
+    and settings sheets."""
     book = Workbook()
     _cover(book)
     _text_sheet(book)
     for layout in LAYOUTS.values():
         _table_sheet(book, layout)
+    _chart_sheet(book)
+    _history_sheet(book)
+    _print_layout(book)
     _raw(book)
     _settings(book)
     return book

@@ -1,0 +1,291 @@
+"""The Word edition: the report as the lab publishes it, from the same render plan.
+
+Cover, the text with each table after the paragraphs that discuss it (as the published
+report places them), then the charts as pictures (drawn with matplotlib from the same blocks
+the workbook's charts read). Header and footer carry the report title and page numbers. An
+analyst edits the wording in Word and publishes; nothing in the file needs Python.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from xladdin.files.workbook import write_atomic
+from xladdin.report.figures import CHARTS, ChartSpec
+from xladdin.report.layout import LAYOUTS
+from xladdin.report.render import DASH, NUMBER, REPORT_TITLE, Plan
+
+FONT = "Microsoft YaHei"
+#: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).
+CHART_FONTS = ["Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "WenQuanYi Micro Hei",
+               "Noto Sans CJK SC", "Source Han Sans SC", "DejaVu Sans"]
+EXPORT_COLOR, IMPORT_COLOR = "#4472C4", "#C0504D"
+#: Column widths (cm) per table kind: names wide enough not to wrap, 16 cm in all at most.
+COLUMN_CM = {"overview": [3.6, 3.1, 3.1, 3.1, 3.1], "composition": [3.4, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1],
+             "ranking": [2.5, 2.3, 2.7, 2.5, 2.3, 2.7]}
+
+
+def _cell_text(value, fmt: str) -> str:
+    if value is None:
+        return ""
+    if fmt == NUMBER and isinstance(value, (int, float)):
+        text = f"{value:.1f}"
+        return "0.0" if text == "-0.0" else text
+    return str(value)
+
+
+def _font(run, size: float | None = None, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = FONT
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    if size:
+        run.font.size = Pt(size)
+    run.font.bold = bold or None
+
+
+def _paragraph(doc, text: str, size: float = 10.5, bold: bool = False, align=None, indent: bool = False,
+               space_after: float = 6):
+    from docx.shared import Pt
+
+    para = doc.add_paragraph()
+    _font(para.add_run(text), size, bold)
+    fmt = para.paragraph_format
+    fmt.space_after = Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)  # two characters, as Chinese text is set
+        fmt.line_spacing = 1.25
+    if align is not None:
+        para.alignment = align
+    return para
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when showing the page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _header_footer(doc) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # the cover carries neither
+    head = section.header.paragraphs[0]
+    _font(head.add_run(REPORT_TITLE), 9)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(foot.add_run("第 "), 9)
+    _field(foot, "PAGE")
+    _font(foot.add_run(" 页，共 "), 9)
+    _field(foot, "NUMPAGES")
+    _font(foot.add_run(" 页"), 9)
+
+
+def _table(doc, plan: Plan, no: int) -> None:
+    """One table: title, two header rows (merged as on the sheet), body, notes."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    layout = LAYOUTS[no]
+    title = plan.block(layout.name("TITLE")).values[0][0]
+    _paragraph(doc, title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
+    head, body = plan.block(layout.name("HEAD")), plan.block(layout.name("BODY"))
+    rows = [(r, ["@"] * len(r), True) for r in head.values]
+    rows += [(r, f, False) for r, f in zip(body.values, body.formats) if any(v not in (None, "") for v in r)]
+    width = layout.columns
+    table = doc.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = COLUMN_CM[layout.spec.kind]
+    for j, column in enumerate(table.columns):  # the grid, which LibreOffice reads
+        column.width = Cm(widths[j])
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = Cm(widths[j])
+    # merge first, write after: a merged cell keeps the paragraphs of every cell it absorbs
+    top = list(head.values[0]) + [None] * (width - len(head.values[0]))
+    covered = set()
+    j = 0
+    while j < width:  # a header cell followed by empty ones spans them
+        k = j + 1
+        while k < width and top[k] is None:
+            k += 1
+        if k - j > 1:
+            table.cell(0, j).merge(table.cell(0, k - 1))
+            covered |= {(0, c) for c in range(j + 1, k)}
+        j = k
+    if head.values[1][0] is None:  # the name column's header spans both header rows
+        table.cell(0, 0).merge(table.cell(1, 0))
+        covered.add((1, 0))
+    for i, (values, formats, is_head) in enumerate(rows):
+        values = list(values) + [None] * (width - len(values))
+        section = not is_head and values[0] and all(v is None for v in values[1:])
+        if section:
+            table.cell(i, 0).merge(table.cell(i, width - 1))
+            covered |= {(i, c) for c in range(1, width)}
+        for j in range(width):
+            if (i, j) in covered:
+                continue
+            fmt = formats[j] if j < len(formats) else "@"
+            text = _cell_text(values[j], fmt)
+            para = table.cell(i, j).paragraphs[0]
+            _font(para.add_run(text), 9, bold=is_head or bool(section))
+            numeric = not is_head and (fmt == NUMBER or text == DASH)
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if is_head else (
+                WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT)
+            para.paragraph_format.space_after = Pt(0)
+    notes = [n[0] for n in plan.block(layout.name("NOTES")).values if n and n[0]] \
+        if layout.note_rows else []
+    for note in notes:
+        _paragraph(doc, note, 8, space_after=1)
+    doc.add_paragraph()
+
+
+def _series(plan: Plan, spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+    """A chart's categories and series from the plan's blocks, as the workbook chart reads them."""
+    rows = plan.block(spec.block).values
+    first = spec.first - 1
+    rows = rows[first:] if spec.count is None else rows[first:first + spec.count]
+    rows = [r for r in rows if r and r[0] not in (None, "")]
+    categories = [str(r[spec.categories - 1]) for r in rows]
+    numbers = [(title, [r[col - 1] if isinstance(r[col - 1], (int, float)) else None for r in rows])
+               for col, title in spec.series]
+    return categories, numbers
+
+
+def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
+    """One chart drawn as a PNG picture (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = CHART_FONTS
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["axes.unicode_minus"] = False
+    categories, series = _series(plan, spec)
+    fig, ax = plt.subplots(figsize=(6.3, 2.9), dpi=150)
+    colors = [EXPORT_COLOR, IMPORT_COLOR]
+    if spec.kind == "pie":
+        values = [v or 0.0 for v in series[0][1]]
+        palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        order = sorted(categories)  # one colour per product in both pies
+        ax.pie(values, labels=None, colors=[palette[order.index(c) % len(palette)] for c in categories],
+               autopct=lambda p: f"{p:.1f}%" if p >= 3 else "", startangle=90,
+               counterclock=False, pctdistance=0.75, textprops={"fontsize": 8})
+        ax.legend(categories, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+        ax.axis("equal")
+    elif spec.kind == "bar":
+        values = [v or 0.0 for v in series[0][1]]
+        ax.barh(range(len(values)), values, color=EXPORT_COLOR)
+        ax.set_yticks(range(len(values)), categories, fontsize=8)
+        ax.invert_yaxis()  # rank 1 on top
+        ax.tick_params(axis="x", labelsize=8)
+        for k, v in enumerate(values):
+            ax.text(v, k, f" {v:.1f}", va="center", fontsize=7)
+    else:
+        x = list(range(len(categories)))
+        step = max(1, len(categories) // 12)
+        for k, (title, values) in enumerate(series):
+            if spec.kind == "column":
+                offset = (k - (len(series) - 1) / 2) * 0.4
+                ax.bar([i + offset for i in x], [v if v is not None else 0.0 for v in values], width=0.4,
+                       label=title, color=colors[k % 2])
+            else:
+                ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", markersize=2.5,
+                        label=title, color=colors[k % 2])
+        ax.set_xticks(x[::step], categories[::step], rotation=45, ha="right", fontsize=7)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_ylabel(spec.y_title, fontsize=8)
+        ax.grid(axis="y", linewidth=0.4, alpha=0.6)
+        ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=len(series))
+        if spec.kind == "line":
+            ax.axhline(0, color="#808080", linewidth=0.6)
+    ax.set_title(spec.title, fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _cover(doc, plan: Plan) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for _ in range(6):
+        doc.add_paragraph()
+    _paragraph(doc, plan.block("COVER_TITLE").values[0][0], 22, bold=True, align=center)
+    _paragraph(doc, plan.block("COVER_SUBTITLE").values[0][0], 15, align=center, space_after=120)
+    _paragraph(doc, plan.block("COVER_ISSUER").values[0][0], 14, align=center)
+    _paragraph(doc, plan.block("COVER_DATE").values[0][0], 14, align=center)
+    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def build_document(plan: Plan):
+    """The Word document for a rendered plan (python-docx ``Document``)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.4)
+    _header_footer(doc)
+    _cover(doc, plan)
+    items = [row[0] for row in plan.block("TEXT_BODY").values]
+    kinds = _kinds(items)
+    table_no = 0
+    for i, (text, kind) in enumerate(zip(items, kinds)):
+        if kind == "section":
+            _paragraph(doc, text, 14, bold=True, space_after=8)
+        elif kind == "subsection":
+            _paragraph(doc, text, 12, bold=True, space_after=6)
+        elif kind == "footnote":
+            _paragraph(doc, text, 8.5, space_after=6)
+        elif text:
+            _paragraph(doc, text, 10.5, indent=True)
+        ends_part = i + 1 == len(items) or kinds[i + 1] in ("section", "subsection")
+        if ends_part and kind != "section":
+            table_no += 1
+            _table(doc, plan, table_no)
+    _paragraph(doc, "附图", 14, bold=True, space_after=8)
+    for spec in CHARTS:
+        doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(16))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return doc
+
+
+def _kinds(items: list[str]) -> list[str]:
+    """The kind of each text row, from the slot layout the plan fills."""
+    from xladdin.report.narrative import slots
+
+    kinds = slots()
+    if len(kinds) != len(items):
+        raise ValueError("the text block does not match the text layout")
+    return kinds
+
+
+def write_docx(plan: Plan, path: Path) -> None:
+    """Save the Word edition atomically (a temporary file beside it, then a rename)."""
+    doc = build_document(plan)
+    write_atomic(Path(path), lambda temp: doc.save(temp), suffix=".docx")
