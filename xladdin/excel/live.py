@@ -75,8 +75,11 @@ class XlwingsBackend:
             if rows < named_rows:
                 named[rows, 0].resize(named_rows - rows, width).value = [[""] * width] * (named_rows - rows)
             last = f"${get_column_letter(top.column + width - 1)}${top.row + rows - 1}"
-            self.book.names[block.name].refers_to = (
-                f"={quote_sheetname(top.sheet.name)}!${get_column_letter(top.column)}${top.row}:{last}")
+            try:
+                self.book.names[block.name].refers_to = (
+                    f"={quote_sheetname(top.sheet.name)}!${get_column_letter(top.column)}${top.row}:{last}")
+            except Exception:  # noqa: BLE001 - a client that cannot redefine names (xlwings Lite)
+                pass  # keeps the old extent: the rows are written all the same, from the anchor
 
 
 def raw_sheet(book: Any) -> Any:
