@@ -471,3 +471,25 @@ def test_contents_page_numbers_are_the_printed_pages(finished, tmp_path):
             assert title in pages[page - 1] and title not in pages[page - 2]
         assert re.search(rf"第\s*{page}\s*页", pages[page - 1]), (title, page)
         assert "中国芯片产品贸易月度监测报告" in pages[page - 1]
+
+
+def test_rows_xml_cells_by_kind():
+    """Bulk-written rows: text escaped and cleaned, numbers as numbers, text in a number column
+    kept as text, blanks left out, styles per column, row numbers from the first row given."""
+    import numpy as np
+    import pandas as pd
+
+    from xladdin.files.xlsxpatch import rows_xml
+
+    frame = pd.DataFrame({"a": pd.Series(["x&<>y", None, "  ", "a\x01b"], dtype="str"),
+                          "v": pd.Series(["1", "abc", None, "2.5"], dtype="str"),
+                          "w": [1.0, np.nan, 3.0, 4.0]})
+    xml = rows_xml(frame, 10, ["3", None, None], {1, 2}).decode("utf-8")
+    assert xml == (
+        '<row r="10"><c r="A10" s="3" t="inlineStr"><is><t>x&amp;&lt;&gt;y</t></is></c>'
+        '<c r="B10"><v>1.0</v></c><c r="C10"><v>1.0</v></c></row>'
+        '<row r="11"><c r="B11" t="inlineStr"><is><t>abc</t></is></c></row>'
+        '<row r="12"><c r="C12"><v>3.0</v></c></row>'
+        '<row r="13"><c r="A13" s="3" t="inlineStr"><is><t>ab</t></is></c>'
+        '<c r="B13"><v>2.5</v></c><c r="C13"><v>4.0</v></c></row>')
+    assert rows_xml(frame.iloc[:0], 2, [None] * 3, set()) == b""

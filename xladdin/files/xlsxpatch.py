@@ -416,24 +416,44 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], nume
 
     Text columns become inline strings (never formulas), ``numeric`` columns numbers; blank
     cells are left out; ``styles`` are the cell style indices per column (the template's text
-    format for codes).
+    format for codes). Each row's pieces are joined once, by Arrow, and the rows come out as
+    the joined column's own buffer: no growing strings copied column after column.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if frame.empty:
         return b""
-    numbers = pd.Series(np.arange(first_row, first_row + len(frame)), index=frame.index).astype("str")
-    out = '<row r="' + numbers + '">'
+    text_type = pa.large_string()
+    empty = pa.scalar("", text_type)
+
+    def arrow(series: pd.Series) -> pa.Array:
+        return pa.array(series, from_pandas=True).cast(text_type)
+
+    def join(*pieces) -> pa.Array:
+        return pc.binary_join_element_wise(
+            *[pa.scalar(p, text_type) if isinstance(p, str) else p for p in pieces], empty)
+
+    numbers = pa.array(np.arange(first_row, first_row + len(frame), dtype=np.int64)).cast(text_type)
+    parts: list = ['<row r="', numbers, '">']
     for j, column in enumerate(frame.columns):
-        ref = f'<c r="{get_column_letter(j + 1)}' + numbers + '"' + (f' s="{styles[j]}"' if styles[j] else "")
+        head = f'<c r="{get_column_letter(j + 1)}'
+        tail = '"' + (f' s="{styles[j]}"' if styles[j] else "")
         values = frame[column]
         text = values.astype("str")
-        present = values.notna() & (text.str.strip() != "")
-        cell = ref + ' t="inlineStr"><is><t>' + _escape(clean_series(text)) + "</t></is></c>"
+        present = (values.notna() & (text.str.strip() != "")).to_numpy()
+        cell = join(head, numbers, tail + ' t="inlineStr"><is><t>', arrow(_escape(clean_series(text))),
+                    "</t></is></c>")
         if j in numeric:  # numbers as numbers; text that is no number stays text, never dropped
             number = pd.to_numeric(values, errors="coerce")
-            cell = (ref + "><v>" + number.astype("str") + "</v></c>").where(number.notna(), cell)
-        out = out + cell.where(present, "")
-    out = out + "</row>"
-    return "".join(out.tolist()).encode("utf-8")
+            as_number = join(head, numbers, tail + "><v>", arrow(number.astype("str")), "</v></c>")
+            cell = pc.if_else(number.notna().to_numpy(), as_number, cell)
+        parts.append(pc.if_else(present, cell, empty))
+    rows = join(*parts, "</row>")
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=rows.offset * 8)
+    return rows.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
 
 
 def _first_cell_styles(row_xml: bytes, width: int) -> list[str | None]:
