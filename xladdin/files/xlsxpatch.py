@@ -411,6 +411,19 @@ def _escape(text: pd.Series) -> pd.Series:
             .str.replace(">", "&gt;", regex=False))
 
 
+def _escaped(text: pd.Series):
+    """Cell text cleaned and escaped for XML, once per distinct value (raw columns repeat a
+    few names over many rows), as an Arrow array."""
+    import pyarrow as pa
+
+    codes, uniques = pd.factorize(text)
+    kind = pa.large_string()
+    if not len(uniques):
+        return pa.array(np.full(len(text), "", dtype=object), type=kind)
+    cleaned = pa.array(_escape(clean_series(pd.Series(uniques, dtype="str"))), from_pandas=True).cast(kind)
+    return cleaned.take(pa.array(np.maximum(codes, 0)))
+
+
 def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], numeric: set[int]) -> bytes:
     """<row> elements for a frame of cells, built with vectorised string operations.
 
@@ -442,7 +455,7 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], nume
         values = frame[column]
         text = values.astype("str")
         present = (values.notna() & (text.str.strip() != "")).to_numpy()
-        cell = join(head, numbers, tail + ' t="inlineStr"><is><t>', arrow(_escape(clean_series(text))),
+        cell = join(head, numbers, tail + ' t="inlineStr"><is><t>', _escaped(text),
                     "</t></is></c>")
         if j in numeric:  # numbers as numbers; text that is no number stays text, never dropped
             number = pd.to_numeric(values, errors="coerce")
