@@ -10,6 +10,7 @@ refused valid input, and what a new user meets first.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -645,3 +646,35 @@ def test_ribbon_refuses_a_name_edited_into_the_raw_sheet(tmp_path):
     with pytest.raises(XladdinError, match="T1_BODY points into the sheet 原始数据"):
         apply(build_plan(demo(), "2025-07"), XlwingsBackend(book))
     assert book.writes == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_raw_file_is_a_sentence(tmp_path, capsys):
+    raw = sample_plus(tmp_path)
+    raw.chmod(0)
+    run_case(Case(tables(raw), 2, r"raw\.csv: the file cannot be read \(permission denied\); check its "
+                  r"permissions"), tmp_path, capsys)
+
+
+def test_an_unreadable_raw_file_is_a_sentence_even_for_root(tmp_path, capsys, monkeypatch):
+    """The same refusal where the system says no (replayed: the tests may run as root)."""
+    import xladdin.engine.raw as raw_module
+
+    raw = sample_plus(tmp_path)
+    monkeypatch.setattr(raw_module.os, "access", lambda path, mode: Path(path) != raw)
+    run_case(Case(tables(raw), 2, r"raw\.csv: the file cannot be read \(permission denied\)"), tmp_path, capsys)
+
+
+def test_an_os_error_deep_inside_is_a_sentence(tmp_path, capsys, monkeypatch):
+    """Any operating-system error that escapes the checks still ends as one sentence."""
+    import errno
+
+    import xladdin.engine.raw as raw_module
+
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(raw_module, "read_csv_table", refuse)
+    raw = sample_plus(tmp_path)
+    run_case(Case(tables(raw), 2, r"raw\.csv: permission denied; check the file's and folder's permissions"),
+             tmp_path, capsys)
