@@ -678,3 +678,18 @@ def test_an_os_error_deep_inside_is_a_sentence(tmp_path, capsys, monkeypatch):
     raw = sample_plus(tmp_path)
     run_case(Case(tables(raw), 2, r"raw\.csv: permission denied; check the file's and folder's permissions"),
              tmp_path, capsys)
+
+
+def test_refresh_writes_both_files_or_neither(tmp_path, capsys, monkeypatch):
+    """The finished copy is complete before the monthly workbook is replaced, and takes its
+    name only after: a workbook that cannot be replaced leaves no finished copy either."""
+    from xladdin.errors import XladdinError
+
+    work = monthly(tmp_path)
+
+    def changed(self) -> None:
+        raise XladdinError(f"{self.path}: the workbook was changed by another program; run again")
+
+    monkeypatch.setattr(WorkbookLock, "check_unchanged", changed)
+    run_case(Case(["refresh", str(work)], 2, r"the workbook was changed by another program"), tmp_path, capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["月报.xlsx"]

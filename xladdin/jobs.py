@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,17 +102,25 @@ def forced(found: Findings) -> tuple[str, ...]:
 
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
                    template: Path | None = None, publication: Publication | None = None,
-                   forced: tuple[str, ...] = ()) -> Plan:
+                   forced: tuple[str, ...] = (), then: Callable[[], None] | None = None) -> Plan:
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
-    save atomically (and only if the file holds values only)."""
+    save atomically (and only if the file holds values only). ``then`` runs once the copy is
+    complete and before it takes its name (refresh commits the monthly workbook there, so a
+    copy that cannot be written leaves the workbook as it was)."""
     book = open_template(template)
     plan = render(book, engine, period, publication, forced)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
+
+    def verify(temp: str) -> None:
+        check_values_only(temp)
+        if then is not None:
+            then()
+
     if raw is None:
-        save_atomic(book, out, check_values_only)
+        save_atomic(book, out, verify)
     else:
-        save_with_raw(book, canonical_rows(raw), out, check_values_only)
+        save_with_raw(book, canonical_rows(raw), out, verify)
     return plan
 
 
@@ -170,10 +179,13 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
             progress(f"computing tables for {period}")
             plan = build_plan(engine, period, publication, forced(found))
             apply(plan, patch)
-            progress(f"saving {path.name}")
-            patch.commit(lambda temp: lock.check_unchanged())
+
+            def commit() -> None:
+                progress(f"saving {path.name}")
+                patch.commit(lambda temp: lock.check_unchanged())
+
+            write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
+                           forced=forced(found), then=commit)
         finally:
             patch.close()
-    write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
-                   forced=forced(found))
     return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
