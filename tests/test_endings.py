@@ -43,7 +43,7 @@ def _loading_libraries(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("moment", ["loading libraries", 1.0, 2.5])
+@pytest.mark.parametrize("moment", ["loading libraries", 0.5, 1.0, 1.5, 2.5])
 def test_ctrl_c_at_any_moment_is_one_line(moment, tmp_path):
     out = tmp_path / "out.xlsx"
     proc = subprocess.Popen([*COMMAND, "build", str(sample_path()), "-o", str(out)],
@@ -169,3 +169,18 @@ def test_two_imports_at_once_lose_no_rows(tmp_path):
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
     shutil.rmtree(tmp_path)
+
+
+def test_an_interrupt_a_library_reports_as_its_own_error_still_ends_as_interrupted(monkeypatch, capsys):
+    """pandas' CSV reader turns Ctrl-C into 'Calling read(nbytes) on source failed'."""
+    import xladdin.engine.raw as raw_module
+    from xladdin.errors import Interrupted, XladdinError
+
+    def swallowed(path):
+        Interrupted.seen = True  # what the Ctrl-C handler of `xladdin` records
+        raise XladdinError("raw_sample.csv: not a readable CSV table (Calling read(nbytes) on source failed)")
+
+    monkeypatch.setattr(raw_module, "read_csv_table", swallowed)
+    monkeypatch.setattr(Interrupted, "seen", False)
+    assert main(["tables", str(sample_path())]) == 130
+    assert capsys.readouterr().err == "error: interrupted; nothing was changed\n"

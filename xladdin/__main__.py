@@ -4,17 +4,33 @@ Ctrl-C at any moment, even while the libraries are still loading, ends with one 
 status 130, never a traceback.
 """
 
+import os
+import signal
 import sys
 
 
+def _on_ctrl_c(signum, frame) -> None:
+    from xladdin.errors import Interrupted
+
+    Interrupted.seen = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one interrupt is enough to stop
+    raise KeyboardInterrupt
+
+
 def run() -> int:
+    signal.signal(signal.SIGINT, _on_ctrl_c)
     try:
         from xladdin.cli import main
 
-        return main()
+        status = main()
     except KeyboardInterrupt:
         print("error: interrupted; nothing was changed", file=sys.stderr)
-        return 130
+        status = 130
+    if status == 130:  # end here: nothing later may turn the interrupt into a traceback
+        sys.stderr.flush()
+        os._exit(130)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: a late Ctrl-C changes nothing
+    return status
 
 
 if __name__ == "__main__":

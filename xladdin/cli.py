@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
-from xladdin.errors import XladdinError, describe_os_error, one_line
+from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_line
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -263,6 +263,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+INTERRUPTED = "error: interrupted; nothing was changed"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every way it can end is one of: exit 0; one ``error:`` line and exit 2
     (bad input, or an operating-system error as a sentence); 130 on Ctrl-C; 70 for a bug."""
@@ -271,25 +274,32 @@ def main(argv: list[str] | None = None) -> int:
         status = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not after exit as a traceback
         return status
-    except XladdinError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # the reader stopped early (| head): quietly, as other tools do
         _quiet_stdout()
         return 141
-    except OSError as exc:
-        print(f"error: {one_line(describe_os_error(exc))}", file=sys.stderr)
-        return 2
-    except MemoryError:
-        print("error: the input does not fit in memory; split it into smaller files", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was changed", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
-    except Exception as exc:  # never a traceback: say what happened and how to report it
-        print(one_line(f"error: internal error ({type(exc).__name__}: {exc}); please report it with "
-                       "the command and the input files"), file=sys.stderr)
-        return 70
+    except Exception as exc:
+        if Interrupted.seen:  # an interrupt some library reported as its own error
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
+        status, line = _ending(exc)
+        print(f"error: {one_line(line)}", file=sys.stderr)
+        return status
+
+
+def _ending(exc: Exception) -> tuple[int, str]:
+    """Exit status and message for an exception that ends a command."""
+    if isinstance(exc, XladdinError):
+        return 2, str(exc)
+    if isinstance(exc, OSError):
+        return 2, describe_os_error(exc)
+    if isinstance(exc, MemoryError):
+        return 2, "the input does not fit in memory; split it into smaller files"
+    # never a traceback: say what happened and how to report it
+    return 70, (f"internal error ({type(exc).__name__}: {exc}); please report it with the command "
+                "and the input files")
 
 
 def _quiet_stdout() -> None:

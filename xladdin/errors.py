@@ -12,6 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 
+class Interrupted:
+    """Set when Ctrl-C arrived. Some libraries turn the interrupt into an error of their own
+    (pandas' CSV reader reports a failed read); the command still ends as interrupted."""
+
+    seen = False
+
+
 class XladdinError(Exception):
     """Bad input or an impossible request; the message is the whole story for the user."""
 

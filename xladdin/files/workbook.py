@@ -149,16 +149,14 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
     removed and ``path`` is untouched."""
     path = Path(path)
     check_output(path, suffix=suffix)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=f"{suffix}.tmp",
-                                        dir=path.parent)
-    except OSError as exc:
-        raise XladdinError(describe_os_error(exc, path.parent)) from None
-    os.close(handle)
     umask = os.umask(0)
     os.umask(umask)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask
-    try:
+    temp = ""
+    try:  # from here on, whatever happens (Ctrl-C included), the temporary files go
+        handle, temp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=f"{suffix}.tmp",
+                                        dir=path.parent)
+        os.close(handle)
         write(temp)
         if verify is not None:
             verify(temp)
@@ -171,7 +169,7 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
         raise XladdinError(f"{path}: could not write the workbook: {describe_os_error(exc, None)}") \
             from None
     finally:
-        for leftover in (temp, f"{temp}.plain"):
+        for leftover in (temp, f"{temp}.plain") if temp else ():
             if os.path.exists(leftover):
                 os.remove(leftover)
 
