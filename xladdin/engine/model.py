@@ -111,11 +111,7 @@ class Model:
         Where months are missing but rows summed over exactly that range exist (a customs
         download without 数据年月), those rows are the answer.
         """
-        have = self.periods.get((flow, dim), frozenset())
-        span = f"{months[0]}{RANGE_SEPARATOR}{months[-1]}"
-        if len(months) > 1 and span in have and not all(m in have for m in months):
-            months = (span,)
-        self.require(flow, dim, months, purpose or f"{flow} {dim} {months[0]}..{months[-1]}")
+        months = self._months(flow, dim, months, purpose)
         series = self.sums[dim]
         try:
             part = series.loc[(flow, list(months))]
@@ -123,8 +119,28 @@ class Model:
             return pd.Series(dtype="float64")
         return part.groupby(level="key").sum()
 
+    def _months(self, flow: str, dim: str, months: tuple[str, ...], purpose: str) -> tuple[str, ...]:
+        """The months to sum, checked present; where months are missing but rows summed over
+        exactly that range exist, that range."""
+        have = self.periods.get((flow, dim), frozenset())
+        span = f"{months[0]}{RANGE_SEPARATOR}{months[-1]}"
+        if len(months) > 1 and span in have and not all(m in have for m in months):
+            months = (span,)
+        self.require(flow, dim, months, purpose or f"{flow} {dim} {months[0]}..{months[-1]}")
+        return months
+
+    @cached_property
+    def _totals(self) -> dict[tuple[str, str], float]:
+        """The flow total of each (flow, month): a report asks for hundreds of them, and a
+        dictionary answers each without a pandas lookup."""
+        out: dict[tuple[str, str], float] = {}
+        for (flow, period, _), value in self.sums["total"].items():
+            out[(flow, period)] = out.get((flow, period), 0.0) + float(value)
+        return out
+
     def total(self, flow: str, months: tuple[str, ...], purpose: str = "") -> float:
-        return float(self.values(flow, "total", months, purpose).sum())
+        months = self._months(flow, "total", months, purpose)
+        return float(sum(self._totals.get((flow, m), 0.0) for m in months))
 
     def label(self, dim: str, key: str, reference) -> str:
         if dim == "partner" and key in self.raw.partner_labels:
@@ -141,8 +157,11 @@ def coarsest_hs(frame: pd.DataFrame, findings: Findings) -> pd.DataFrame:
         return frame
     length = frame["hs_code"].str.len().fillna(0).to_numpy()
     fine, coarse = length == 8, length == 6
-    both = np.intersect1d(frame["product"].to_numpy()[fine], frame["product"].to_numpy()[coarse])
-    if not len(both):
+    products = frame["product"]  # hashed, not sorted: a million codes cost milliseconds
+    both = sorted(set(products[fine].dropna().unique()) &
+                  set(products[coarse].dropna().unique())) \
+        if fine.any() and coarse.any() else []
+    if not both:
         return frame
     sub = frame[frame["product"].isin(both).to_numpy() & (fine | coarse)]
     group = sub.groupby(["flow", "period", "product", "partner", "province"], dropna=False,
