@@ -184,3 +184,31 @@ def test_an_interrupt_a_library_reports_as_its_own_error_still_ends_as_interrupt
     monkeypatch.setattr(Interrupted, "seen", False)
     assert main(["tables", str(sample_path())]) == 130
     assert capsys.readouterr().err == "error: interrupted; nothing was changed\n"
+
+
+def test_ctrl_c_before_the_first_output_changes_nothing_and_after_it_is_ignored(tmp_path):
+    """Deterministic twin of the timed test above: an interrupt while the workbook is being
+    written leaves no file; once the first output replaces its target the command finishes."""
+    import os
+
+    from xladdin.errors import Interrupted, on_ctrl_c
+    from xladdin.files.workbook import write_atomic
+
+    def interrupted_write(temp: str) -> None:
+        Path(temp).write_bytes(b"half")
+        os.kill(os.getpid(), signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_atomic(tmp_path / "a.xlsx", interrupted_write)
+        assert list(tmp_path.iterdir()) == []
+
+        signal.signal(signal.SIGINT, on_ctrl_c)
+        write_atomic(tmp_path / "b.xlsx", lambda temp: Path(temp).write_bytes(b"whole"))
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)  # ignored: no KeyboardInterrupt from here on
+        assert (tmp_path / "b.xlsx").read_bytes() == b"whole"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        Interrupted.seen = False

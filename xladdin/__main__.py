@@ -8,28 +8,22 @@ import os
 import signal
 import sys
 
-
-def _on_ctrl_c(signum, frame) -> None:
-    from xladdin.errors import Interrupted
-
-    Interrupted.seen = True
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one interrupt is enough to stop
-    raise KeyboardInterrupt
+from xladdin.errors import on_ctrl_c
 
 
 def run() -> int:
-    signal.signal(signal.SIGINT, _on_ctrl_c)
+    signal.signal(signal.SIGINT, on_ctrl_c)
     try:
         from xladdin.cli import main
 
         status = main()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: a late Ctrl-C changes nothing
     except KeyboardInterrupt:
         print("error: interrupted; nothing was changed", file=sys.stderr)
         status = 130
     if status == 130:  # end here: nothing later may turn the interrupt into a traceback
         sys.stderr.flush()
         os._exit(130)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: a late Ctrl-C changes nothing
     return status
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import re
+import signal
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,22 @@ class Interrupted:
     (pandas' CSV reader reports a failed read); the command still ends as interrupted."""
 
     seen = False
+
+
+def on_ctrl_c(signum, frame) -> None:
+    """The command's Ctrl-C handler: remember the interrupt and stop the work once."""
+    Interrupted.seen = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # one interrupt is enough to stop
+    raise KeyboardInterrupt
+
+
+def finish_uninterrupted() -> None:
+    """Called just before a first output replaces its target. Until then Ctrl-C leaves
+    everything as it was; from then on the command finishes its remaining outputs, so
+    "interrupted; nothing was changed" is never said after something was changed. Only the
+    command's own handler is switched off: a host process (Excel, a test run) keeps its own."""
+    if signal.getsignal(signal.SIGINT) is on_ctrl_c:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class XladdinError(Exception):

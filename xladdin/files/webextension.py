@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, finish_uninterrupted
 
 WE_NS = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
 WETP_NS = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
@@ -104,6 +104,7 @@ def embed(path: Path, store_id: str, extension_id: str, properties: dict[str, st
             out.writestr(TASKPANES, TASKPANES_XML)
             out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
             out.writestr(PART, part_xml(store_id, extension_id, properties))
+        finish_uninterrupted()
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

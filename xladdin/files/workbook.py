@@ -23,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
-from xladdin.errors import XladdinError, describe_os_error
+from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
 from xladdin.files.charts import add_charts
 from xladdin.files.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
@@ -161,6 +161,7 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
         if verify is not None:
             verify(temp)
         os.chmod(temp, mode)
+        finish_uninterrupted()
         os.replace(temp, path)
     except PermissionError:
         raise XladdinError(f"{path}: cannot replace the file; it is open in Excel or locked: "
