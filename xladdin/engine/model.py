@@ -112,12 +112,25 @@ class Model:
         download without 数据年月), those rows are the answer.
         """
         months = self._months(flow, dim, months, purpose)
-        series = self.sums[dim]
-        try:
-            part = series.loc[(flow, list(months))]
-        except KeyError:
+        codes, labels, amounts, where = self._lookup[dim]
+        found = [where[(flow, m)] for m in months if (flow, m) in where]
+        if not found:
             return pd.Series(dtype="float64")
-        return part.groupby(level="key").sum()
+        rows = np.concatenate(found)
+        sums = np.bincount(codes[rows], weights=amounts[rows], minlength=len(labels))
+        held = np.bincount(codes[rows], minlength=len(labels)) > 0
+        return pd.Series(sums[held], index=pd.Index(labels[held], dtype="str", name="key"), name="value")
+
+    @cached_property
+    def _lookup(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, dict]]:
+        """Per dimension: key codes (in key order), key labels, amounts, and the rows of each
+        (flow, month); a report sums hundreds of month ranges, each then a few array operations."""
+        out = {}
+        for dim, series in self.sums.items():
+            codes, labels = pd.factorize(series.index.get_level_values("key"), sort=True)
+            where = series.groupby(level=["flow", "period"], sort=False).indices
+            out[dim] = (codes, np.asarray(labels, dtype=object), series.to_numpy(), where)
+        return out
 
     def _months(self, flow: str, dim: str, months: tuple[str, ...], purpose: str) -> tuple[str, ...]:
         """The months to sum, checked present; where months are missing but rows summed over
