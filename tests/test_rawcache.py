@@ -60,7 +60,7 @@ def exports(work: Path, period: str = "2025-07") -> float:
 
 def test_unchanged_raw_sheet_is_served_from_the_cache(workbook, cache, monkeypatch):
     first = exports(workbook)  # reads the sheet and keeps the table
-    entries = list(cache.glob("*.parquet"))
+    entries = list(cache.glob("*.arrow"))
     assert len(entries) == 1
     fresh = read_raw([workbook])
     no_sheet_reads(monkeypatch)
@@ -123,7 +123,7 @@ def test_libreoffice_saved_edit_and_shared_string_edit_are_read_anew(tmp_path, w
     lo = tmp_path / "lo"
     resaved = _libreoffice_resave(workbook, lo)
     before = exports(resaved)
-    assert len(list(cache.glob("*.parquet"))) == 1
+    assert len(list(cache.glob("*.arrow"))) == 1
     book = load_workbook(workbook)
     target = next(r for r in book["原始数据"].iter_rows(min_row=2) if r[0].value == "202507"
                   and r[1].value == "出口" and r[2].value == "85423190")
@@ -171,23 +171,23 @@ def test_new_version_or_other_options_do_not_use_old_entries(workbook, cache, mo
 
 def test_damaged_entries_are_ignored_and_the_folder_stays_bounded(workbook, cache, monkeypatch):
     read_raw_cached([workbook])
-    [entry] = cache.glob("*.parquet")
-    entry.write_bytes(b"PAR1 not really")
+    [entry] = cache.glob("*.arrow")
+    entry.write_bytes(b"ARROW1 not really")
     same_raw(read_raw_cached([workbook]), read_raw([workbook]))  # read anew, entry rewritten
-    assert entry.read_bytes()[:4] == b"PAR1" and len(entry.read_bytes()) > 100
+    assert entry.read_bytes()[:6] == b"ARROW1" and len(entry.read_bytes()) > 100
     for n in range(5):
-        (cache / f"{n:032x}.parquet").write_bytes(b"x" * 1000)
-        __import__("os").utime(cache / f"{n:032x}.parquet", (n, n))  # old
+        (cache / f"{n:032x}.arrow").write_bytes(b"x" * 1000)
+        __import__("os").utime(cache / f"{n:032x}.arrow", (n, n))  # old
     rawcache._trim(cache, limit=entry.stat().st_size + 2500)
-    left = sorted(p.name for p in cache.glob("*.parquet"))
-    assert left == sorted([entry.name, f"{3:032x}.parquet", f"{4:032x}.parquet"])
+    left = sorted(p.name for p in cache.glob("*.arrow"))
+    assert left == sorted([entry.name, f"{3:032x}.arrow", f"{4:032x}.arrow"])
 
 
 def test_cache_can_be_turned_off(workbook, tmp_path, monkeypatch):
     monkeypatch.setenv("XLADDIN_CACHE_DIR", "off")
     assert rawcache.cache_dir() is None
     same_raw(read_raw_cached([workbook]), read_raw([workbook]))
-    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("*.parquet"))
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("*.arrow"))
 
 
 def test_default_cache_folder_is_the_users(monkeypatch, tmp_path):

@@ -4,7 +4,9 @@ Reading and validating a million raw rows from an xlsx costs seconds, and most r
 find the raw data as it was (only the month in 设置 changed, or the workbook is refreshed
 twice). The zip directory of an xlsx already records, for every part, a CRC-32 and the size
 of its content: a fingerprint of the 原始数据 sheet that costs nothing to read. The
-validated table is kept as Parquet in the user's cache folder, under a key made of that
+validated table is kept as an uncompressed Arrow IPC file in the user's cache folder (read
+back in hundredths of a second, where Parquet's decoding of a million rows of text costs
+tenths: the space is bounded, the wait is not), under a key made of that
 fingerprint, the parts the sheet's text depends on (shared strings, styles, the date
 system), the file name (it is in every message and in the ``source`` column), the read
 options and the xladdin version. A part that changed, or any doubt, reads the sheet as
@@ -30,8 +32,9 @@ from xladdin import __version__
 from xladdin.engine.raw import RAW_SHEET, RawData, read_raw
 from xladdin.errors import Finding, Findings, XladdinError
 
-FORMAT = 2  # bumped when the entry layout or the reading rules change
+FORMAT = 3  # bumped when the entry layout or the reading rules change
 MAX_BYTES = 512 * 1024 * 1024
+SUFFIX = ".arrow"
 _SHARED = "xl/sharedStrings.xml"
 _SI = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _SI_END = re.compile(rb"</(?:\w+:)?si>|<(?:\w+:)?si\s*/>")
@@ -103,11 +106,11 @@ def fingerprint(path: Path, flow: str | None = None, period: str | None = None) 
 
 def load(folder: Path, print_: Fingerprint) -> RawData | None:
     """The cached raw table for a fingerprint, or None (missing, stale or unreadable)."""
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
 
-    entry = folder / f"{print_.name}.parquet"
+    entry = folder / f"{print_.name}{SUFFIX}"
     try:
-        table = pq.read_table(entry)
+        table = feather.read_table(entry, memory_map=False)  # a mapped file blocks its removal on Windows
         meta = json.loads(table.schema.metadata[b"xladdin"])
         if meta["key"] != print_.key or not print_.shared_matches(meta["shared"], meta["shared_sha"]):
             return None
@@ -125,7 +128,7 @@ def load(folder: Path, print_: Fingerprint) -> RawData | None:
 def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
     """Keep a validated raw table; never fails the job that read it."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
 
     meta = {"key": print_.key, "findings": [f.as_dict() for f in raw.findings],
             "labels": raw.partner_labels, "files": raw.files, "shared": len(print_.shared),
@@ -138,8 +141,8 @@ def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
                                                b"xladdin": json.dumps(meta, ensure_ascii=False).encode()})
         handle, temp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=folder)
         os.close(handle)
-        pq.write_table(table, temp)
-        os.replace(temp, folder / f"{print_.name}.parquet")
+        feather.write_feather(table, temp, compression="uncompressed")
+        os.replace(temp, folder / f"{print_.name}{SUFFIX}")
         temp = None
         _trim(folder)
     except Exception:
@@ -152,7 +155,7 @@ def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
 def _trim(folder: Path, limit: int = MAX_BYTES) -> None:
     """Remove the least recently used entries until the folder is under ``limit`` bytes."""
     entries = []
-    for entry in folder.glob("*.parquet"):
+    for entry in folder.glob(f"*{SUFFIX}"):
         try:
             stat = entry.stat()
         except OSError:
