@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from xladdin.engine.editions import LANGS
 from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
 from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_line
@@ -14,11 +15,12 @@ from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_lin
 
 def _settings(args: argparse.Namespace) -> Settings:
     net_yoy, top = getattr(args, "net_yoy", "net_import_pct"), getattr(args, "top", 10)
+    edition = {"lang": getattr(args, "lang", None) or "zh", "jan_feb": bool(getattr(args, "jan_feb", False))}
     never = getattr(args, "never_rank", None)
     if never is None:
-        return Settings(net_yoy=net_yoy, top_n=top)
+        return Settings(net_yoy=net_yoy, top_n=top, **edition)
     codes = tuple(c.strip() for c in never.split(",") if c.strip())
-    return Settings(net_yoy=net_yoy, top_n=top, never_ranked=codes)
+    return Settings(net_yoy=net_yoy, top_n=top, never_ranked=codes, **edition)
 
 
 def _engine(args: argparse.Namespace):
@@ -48,7 +50,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
     eng = _engine(args)
     period = report_period(eng, args.period)
-    found = audit(eng.model, period)  # the numbers other tools consume: the same gate as build
+    found = audit(eng.model, period, jan_feb=eng.settings.jan_feb)  # the same gate as build
     stop_on_errors(found, args.force)
     _warn(found)
     numbers = tuple(args.table) if args.table else None
@@ -102,14 +104,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from xladdin.jobs import refresh
 
-    return _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx))
+    return _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx, lang=args.lang,
+                           jan_feb=True if args.jan_feb else None))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from xladdin.engine.audit import audit
 
     eng = _engine(args)
-    found = audit(eng.model, parse_period(args.period) if args.period else None)
+    found = audit(eng.model, parse_period(args.period) if args.period else None, jan_feb=args.jan_feb)
     if args.json:
         print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=1))
     else:
@@ -177,6 +180,15 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--never-rank", metavar="CODES",
                    help="partner codes never ranked, comma-separated (default 142,701,702,999; "
                         "the residual groups 199…699 are never ranked)")
+    _add_edition_options(p)
+
+
+def _add_edition_options(p: argparse.ArgumentParser, default_lang: str | None = "zh") -> None:
+    p.add_argument("--lang", choices=LANGS, default=default_lang,
+                   help="language of the words and names: zh (Chinese, default) or en (English)")
+    p.add_argument("--jan-feb", action="store_true",
+                   help="a February report as the 1-2月 combined issue (automatic when the data holds "
+                        "January-February only as one range)")
 
 
 def _add_raw_options(p: argparse.ArgumentParser) -> None:
@@ -219,6 +231,7 @@ def parser() -> argparse.ArgumentParser:
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
     d.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    d.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
     d.set_defaults(func=cmd_demo)
 
     i = sub.add_parser("init", help="start a monthly workbook (template + raw data) for Excel")
@@ -235,6 +248,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    _add_edition_options(r, default_lang=None)  # default: the workbook's 设置
     r.set_defaults(func=cmd_refresh)
 
     a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")

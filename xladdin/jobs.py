@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from xladdin.engine.audit import audit, stop_on_errors
+from xladdin.engine.editions import Edition, parse_jan_feb, parse_lang
 from xladdin.engine.load import from_raw, report_period, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
@@ -30,7 +31,7 @@ from xladdin.files.workbook import (
     write_settings,
 )
 from xladdin.files.xlsxpatch import XlsxPatch
-from xladdin.report.render import Plan, Publication, apply, build_plan
+from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 from xladdin.report.template import make_template
 
 
@@ -45,10 +46,10 @@ class Outcome:
     findings: Findings
 
 
-def open_template(template: Path | None):
-    """The bundled template (made in memory) or an analyst's restyled copy of it."""
+def open_template(template: Path | None, edition: Edition | None = None):
+    """The bundled template for an edition (made in memory) or an analyst's restyled copy."""
     if template is None:
-        return make_template()
+        return make_template(edition)
     try:
         return load_workbook(template)
     except FileNotFoundError:
@@ -69,7 +70,7 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
-    found = audit(engine.model, period)
+    found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
     plan = write_finished(engine, period, out, raw if include_raw else None, template,
@@ -106,9 +107,11 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
     save atomically (and only if the file holds values only). ``then`` runs once the copy is
     complete and before it takes its name (refresh commits the monthly workbook there, so a
-    copy that cannot be written leaves the workbook as it was)."""
-    book = open_template(template)
-    plan = render(book, engine, period, publication, forced)
+    copy that cannot be written leaves the workbook as it was). The bundled template is made
+    for the edition (its language, its span groups); a restyled template has the monthly
+    template's two span groups."""
+    book = open_template(template, engine.edition(period))
+    plan = render(book, engine, period, publication, forced, slots=2 if template else None)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
 
@@ -141,10 +144,10 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     raw = read_raw_cached(raw_paths)
     engine = from_raw(raw, settings)
     chosen, period = period, report_period(engine, period)
-    book = make_template()
+    book = make_template(Edition(engine.settings.lang))
     write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
-    found = audit(engine.model, period)
-    plan = render(book, engine, period)
+    found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
+    plan = render(book, engine, period, slots=2)
     progress(f"writing {out.name}")
     finish = None
     if lite:
@@ -154,11 +157,13 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
 
 
 def refresh(path: Path, include_raw: bool = False, force: bool = False,
-            docx: Path | None = None) -> Outcome:
+            docx: Path | None = None, lang: str | None = None, jan_feb: bool | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
     part of the file stay byte-identical, and a million raw rows cost seconds, not minutes.
+    ``lang`` and ``jan_feb`` override the 设置 cells and are written into them, so the
+    ribbon and later refreshes make the same edition.
     """
     path = check_workbook(path)
     finished = finished_name(path)
@@ -170,15 +175,22 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         patch = XlsxPatch(path)
         try:
             period = patch.read("SET_PERIOD")
-            settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip())
+            stored = {name: _optional(patch, name) for name in ("SET_LANG", "SET_JAN_FEB")}
+            settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip(),
+                                lang=lang or parse_lang(stored["SET_LANG"]),
+                                jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
             publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
             engine = from_raw(raw, settings)
             period = report_period(engine, period)
-            found = audit(engine.model, period)
+            found = audit(engine.model, period, jan_feb=settings.jan_feb)
             stop_on_errors(found, force)
             progress(f"computing tables for {period}")
-            plan = build_plan(engine, period, publication, forced(found))
+            plan = build_plan(engine, period, publication, forced(found), slots=2)
             apply(plan, patch)
+            for name, value, given in (("SET_LANG", settings.lang, lang),
+                                       ("SET_JAN_FEB", "jan-feb" if settings.jan_feb else "auto", jan_feb)):
+                if given is not None and name in patch.names:
+                    patch.write(Block(name, [[value]], [["@"]]))
 
             def commit() -> None:
                 progress(f"saving {path.name}")
@@ -189,3 +201,8 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         finally:
             patch.close()
     return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
+
+
+def _optional(patch: XlsxPatch, name: str) -> str | None:
+    """A settings cell that workbooks made before it existed do not have."""
+    return patch.read(name) if name in patch.names else None

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from xladdin.engine.editions import jan_feb_choice
 from xladdin.engine.model import DIMENSIONS, Model
 from xladdin.engine.periods import RANGE_SEPARATOR, shift_years, span_months
 from xladdin.errors import Findings, XladdinError
@@ -37,8 +38,13 @@ def current_month(today: date | None = None) -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
-def audit(model: Model, period: str | None = None, today: date | None = None) -> Findings:
-    """All findings for the raw data behind ``model``, for reporting ``period`` if given."""
+def audit(model: Model, period: str | None = None, today: date | None = None,
+          jan_feb: bool = False) -> Findings:
+    """All findings for the raw data behind ``model``, for reporting ``period`` if given.
+
+    For a February report it also says which edition the data makes (``jan_feb``: the
+    January–February combined issue was asked for).
+    """
     raw, frame = model.raw, model.raw.frame
     found = Findings()
     found.items += [f for f in model.findings if f.severity != "info"]  # reading and grain problems
@@ -70,7 +76,10 @@ def audit(model: Model, period: str | None = None, today: date | None = None) ->
 
     _disagreeing_extracts(frame, found)
     if period:
-        _missing_months(model, period, found)
+        combined, why = jan_feb_choice(model.periods, period, jan_feb)
+        if why:
+            found.add("info", why, f"report {period}", "")
+        _missing_months(model, period, found, combined)
     return found
 
 
@@ -94,8 +103,9 @@ def _disagreeing_extracts(frame: pd.DataFrame, found: Findings) -> None:
                       "the tables use each extract for its own dimension")
 
 
-def _missing_months(model: Model, period: str, found: Findings) -> None:
-    """Months the report's sums need (month, year to date, the same a year earlier)."""
+def _missing_months(model: Model, period: str, found: Findings, combined: bool = False) -> None:
+    """Months the report's sums need (month, year to date, the same a year earlier); the
+    January–February combined issue needs only the two months summed, or their range."""
     prior = shift_years(period, -1)
     for flow in ("export", "import"):
         gaps: dict[tuple[str, ...], list[str]] = {}
@@ -104,7 +114,8 @@ def _missing_months(model: Model, period: str, found: Findings) -> None:
             missing: list[str] = []
             for months in (span_months(period, "ytd"), span_months(prior, "ytd")):
                 if f"{months[0]}{RANGE_SEPARATOR}{months[-1]}" in have:
-                    months = months[-1:]  # a range row covers the year to date, not the month
+                    # a range row covers the year to date, not the month
+                    months = () if combined else months[-1:]
                 missing += [m for m in months if m not in have]
             if missing:
                 gaps.setdefault(tuple(sorted(set(missing))), []).append(DIM_WORD[dim])
@@ -112,8 +123,9 @@ def _missing_months(model: Model, period: str, found: Findings) -> None:
         holds = f" (the data hold {held[0]} to {held[-1]})" if held else " (the data hold none)"
         for months, dims in gaps.items():
             shown = ", ".join(months[:8]) + (" …" if len(months) > 8 else "")
+            needs = "January to February" if combined else "the month, January to it,"
             found.add("error", f"{flow} data ({', '.join(dims)}) lacks {shown}{holds}; the {period} "
-                      f"report needs the month, January to it, and the same months of {prior[:4]}",
+                      f"report needs {needs} and the same months of {prior[:4]}",
                       f"{flow} {period}", "choose a report month the data cover, or download and add "
                       "the customs rows for those months")
 

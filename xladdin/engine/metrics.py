@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from xladdin.engine.editions import Edition, jan_feb_choice, word_set
 from xladdin.engine.model import Model
 from xladdin.engine.periods import shift_years, span_months
 from xladdin.engine.reference import Reference, load_reference
@@ -64,6 +65,21 @@ class Engine:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    def edition(self, period: str) -> Edition:
+        """The edition of a report month: its language, and whether it is the 1-2月 issue."""
+        return self._cached(("edition", period), lambda: Edition(
+            self.settings.lang, jan_feb_choice(self.model.periods, period, self.settings.jan_feb)[0]))
+
+    def label(self, dim: str, key: str) -> str:
+        """The name the report prints for a code, in the edition's language."""
+        words = word_set(self.settings.lang)
+        if dim == "region":
+            return words["labels"]["regions"].get(key, key)
+        name = self.reference.name(dim, key, words["names"].get(dim, "name"))
+        if name is None and dim == "partner" and key in self.model.raw.partner_labels:
+            return words["unknown_partner"].format(code=key, label=self.model.raw.partner_labels[key])
+        return key if name is None else name
 
     def _purpose(self, period: str, span: str, prior: bool) -> str:
         """What a sum is for, said in error messages about missing months."""

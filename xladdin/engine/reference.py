@@ -76,6 +76,21 @@ class Reference:
         names.update({"其他集成电路": "854239"})  # 其他 and 其它 are both written
         return names
 
+    def name(self, dim: str, key: str, column: str) -> str | None:
+        """The name of a code in one column of its list (name, short_name, name_en …)."""
+        if (dim, column) not in self._names:
+            table, code = {"partner": (self.partners, "code"), "province": (self.provinces, "code"),
+                           "product": (self.products, "hs6")}.get(dim, (None, None))
+            if table is None or column not in table.columns:
+                return None
+            names = normalize_name(table[column]) if column == "name" else table[column]
+            self._names[(dim, column)] = dict(zip(table[code], names))
+        return self._names[(dim, column)].get(key)
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, str], dict[str, str]]:
+        return {}
+
     def members(self, region: str, period: str) -> frozenset[str]:
         """Partner codes in a region as of a month ('YYYY-MM')."""
         table = self.regions[self.regions["region"] == region]

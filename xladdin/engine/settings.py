@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xladdin.engine.editions import LANGS
 from xladdin.errors import XladdinError
 
 NET_YOY_CONVENTIONS = ("net_import_pct", "abs_diff")
@@ -26,8 +27,16 @@ class Settings:
     never_ranked: tuple[str, ...] = NEVER_RANKED
     regions: tuple[str, ...] = ("ASEAN", "EU")
     unit: float = 1e8
+    #: the language of the words and names (``words/<lang>.toml``)
+    lang: str = "zh"
+    #: make a February report the January–February combined issue even where the data has
+    #: the two months separately (without it, the combined issue is chosen only when the data
+    #: holds them only as one range)
+    jan_feb: bool = False
 
     def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise XladdinError(f"unknown language '{self.lang}'; use {' or '.join(LANGS)}")
         if self.net_yoy not in NET_YOY_CONVENTIONS:
             raise XladdinError(f"unknown net YoY convention '{self.net_yoy}'; use "
                                f"{' or '.join(NET_YOY_CONVENTIONS)}")

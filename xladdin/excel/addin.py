@@ -115,10 +115,10 @@ def _refresh(book: Any) -> RefreshReport:
     period, settings = settings_from_book(book)
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
-    found = audit(engine.model, period)
+    found = audit(engine.model, period, jan_feb=settings.jan_feb)
     stop_on_errors(found, force=False)
     publication = publication_from_book(book)
-    plan = build_plan(engine, period, publication)
+    plan = build_plan(engine, period, publication, slots=2)  # the monthly workbook has both span groups
     app = book.app
     app.screen_updating = False
     try:

@@ -36,6 +36,8 @@ FLOWS = {"出口": "export", "export": "export", "exports": "export",
          "进口": "import", "import": "import", "imports": "import"}
 SPANS = {None: "month", "": "month", "当月": "month", "month": "month", "m": "month",
          "累计": "ytd", "ytd": "ytd", "year to date": "ytd", "1-": "ytd"}
+#: the January–February combined period: a February report's year to date
+JAN_FEB = {"1-2月", "1-2", "1-2月累计", "1至2月", "1至2月累计", "jan-feb", "january-february"}
 REGIONS = {"东盟": "ASEAN", "asean": "ASEAN", "欧盟": "EU", "eu": "EU"}
 BY = {"partner": "partner", "贸易伙伴": "partner", "国家": "partner", "国别": "partner",
       "province": "province", "省": "province", "省市": "province", "注册地": "province",
@@ -174,11 +176,18 @@ def period_of(value: Any, default: str) -> str:
         raise ChipError(f"'{text(value)}' is not a month: write 2025-07 or 202507") from None
 
 
-def span_of(value: Any) -> str:
+def span_of(value: Any, period: str) -> str:
     value = scalar(value, "span")
-    span = SPANS.get(None if value is None else text(value).lower())
+    typed = None if value is None else text(value).lower()
+    if typed in JAN_FEB:
+        if not period.endswith("-02"):
+            raise ChipError(f"span '{text(value)}' is January–February: give a February period, "
+                            f"not {period}")
+        return "ytd"
+    span = SPANS.get(typed)
     if span is None:
-        raise ChipError(f"unknown span '{text(value)}': use 当月 (month) or 累计 (ytd)")
+        raise ChipError(f"unknown span '{text(value)}': use 当月 (month) or 累计 (ytd), or 1-2月 "
+                        "for January–February")
     return span
 
 
@@ -239,7 +248,8 @@ def cell_errors(func: Callable) -> Callable:
 def figure(kind: str, data: Dataset, flow: Any, period: Any, product: Any, partner: Any,
            province: Any, span: Any) -> float | str:
     """CHIP_VALUE (亿美元), CHIP_YOY and CHIP_SHARE (%, — where undefined)."""
-    flow, period, span = flow_of(flow), period_of(period, data.period), span_of(span)
+    flow, period = flow_of(flow), period_of(period, data.period)
+    span = span_of(span, period)
     dim, key = selection(product, partner, province)
     result = data.engine.figure(flow, period, span, dim, key, with_prior=kind == "yoy")
     if kind == "value":
@@ -250,7 +260,8 @@ def figure(kind: str, data: Dataset, flow: Any, period: Any, product: Any, partn
 
 def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> list[list[Any]]:
     """CHIP_RANK: the top n rows of name, value (亿美元), YoY (%)."""
-    flow, period, span = flow_of(flow), period_of(period, data.period), span_of(span)
+    flow, period = flow_of(flow), period_of(period, data.period)
+    span = span_of(span, period)
     by_text = text(scalar(by, "by") or "partner").lower()
     dim = BY.get(by_text)
     if dim is None:
@@ -261,7 +272,7 @@ def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> l
         raise ChipError(f"n must be a whole number from 1 to 100, not '{text(count)}'")
     engine = data.engine
     top = engine.ranking(flow, dim, period, span, int(count))
-    rows = [[engine.model.label(dim, str(k), engine.reference), float(v) / UNIT,
+    rows = [[engine.label(dim, str(k)), float(v) / UNIT,
              DASH if y != y else float(y)] for k, v, y in zip(top["key"], top["value"], top["yoy"])]
     return rows or [["", "", ""]]
 

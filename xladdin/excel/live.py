@@ -21,13 +21,14 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from xladdin.engine.editions import parse_jan_feb, parse_lang
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
 from xladdin.engine.settings import Settings
 from xladdin.errors import XladdinError
 from xladdin.excel.cells import ChipError, Dataset, dataset, handle_error, raw_input
 from xladdin.report.layout import RAW_TABLE
-from xladdin.report.render import NUMBER, Block, Publication
+from xladdin.report.render import TEXT, Block, Publication
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 
@@ -67,8 +68,9 @@ class XlwingsBackend:
         rows, cols = block.shape
         target = top.resize(rows, cols)
         target.value = [[excel_text(v) for v in row] + [""] * (cols - len(row)) for row in block.values]
-        if any(NUMBER in row for row in block.formats):
-            target.number_format = NUMBER
+        number = next((f for row in block.formats for f in row if f != TEXT), None)
+        if number:
+            target.number_format = number
         named_rows, named_cols = named.shape
         if rows and rows != named_rows:
             width = max(cols, named_cols)
@@ -107,11 +109,23 @@ def raw_from_book(book: Any) -> RawData:
 
 
 def settings_from_book(book: Any) -> tuple[str | None, Settings]:
-    """The report period (None: the latest month) and options from the 设置 sheet."""
+    """The report period (None: the latest month) and options from the 设置 sheet.
+
+    The language and 1-2月合刊 cells are read where the workbook has them (older workbooks
+    do not: Chinese, automatic).
+    """
     period = name_range(book, "SET_PERIOD").value
     net = name_range(book, "SET_NET_YOY").value
     period = parse_period(period) if period not in (None, "") else None
-    return period, Settings(net_yoy=str(net or "net_import_pct").strip())
+    optional = {}
+    for name in ("SET_LANG", "SET_JAN_FEB"):
+        try:
+            optional[name] = name_range(book, name).value
+        except XladdinError:
+            optional[name] = None
+    return period, Settings(net_yoy=str(net or "net_import_pct").strip(),
+                            lang=parse_lang(optional["SET_LANG"]),
+                            jan_feb=parse_jan_feb(optional["SET_JAN_FEB"]))
 
 
 def publication_from_book(book: Any) -> Publication:

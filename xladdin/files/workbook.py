@@ -176,8 +176,8 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
 
 
 def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
-           forced: tuple[str, ...] = ()) -> Plan:
-    plan = build_plan(engine, period, publication, forced)
+           forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
+    plan = build_plan(engine, period, publication, forced, slots)
     apply(plan, OpenpyxlBackend(book))
     add_charts(book)
     return plan
@@ -243,7 +243,9 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
 def write_settings(book: Workbook, period: str | None, settings: Settings) -> None:
     """Fill 设置: the report month (None leaves it empty: the latest month in the data)."""
     backend = OpenpyxlBackend(book)
-    for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy)):
+    jan_feb = "jan-feb" if settings.jan_feb else "auto"
+    for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy),
+                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", jan_feb)):
         sheet, row, col = backend.anchor(name)
         cell = book[sheet].cell(row, col)
         cell.value, cell.data_type = value, "s"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xladdin.engine.editions import LANGS, word_set
 from xladdin.engine.tables import SPECS, TableSpec
 
 TOP_N = 10
@@ -17,13 +18,18 @@ PRODUCTS = 5
 
 @dataclass(frozen=True)
 class TableLayout:
-    """Sheet name and block shapes of one table (rows × columns)."""
+    """Sheet name and block shapes of one table (rows × columns).
+
+    ``spans`` is how many span column groups (month, year to date) the table has: two in the
+    monthly template, one in the finished copy of a January–February combined issue.
+    """
 
     spec: TableSpec
     sheet: str
     columns: int
     body_rows: int
     note_rows: int
+    spans: int = 2
 
     @property
     def no(self) -> int:
@@ -45,24 +51,44 @@ class TableLayout:
         return self.body_row + self.body_rows + 1
 
 
-def _shape(spec: TableSpec) -> tuple[int, int, int]:
+#: columns of a table: the name column (ranking: one per span) and per span
+SPAN_COLUMNS = {"overview": 2, "composition": 3, "ranking": 3}
+
+
+def _shape(spec: TableSpec, spans: int) -> tuple[int, int, int]:
     notes = len(spec.notes) + (2 if spec.kind == "overview" else 0)
+    columns = SPAN_COLUMNS[spec.kind] * spans + (0 if spec.kind == "ranking" else 1)
     if spec.kind == "overview":
-        return 5, 4, notes
+        return columns, 4, notes
     if spec.kind == "composition":
-        return 7, PRODUCTS, notes
+        return columns, PRODUCTS, notes
     rows = TOP_N + (REGION_ROWS + 2 if spec.regions else 0)
-    return 6, rows, notes
+    return columns, rows, notes
 
 
-LAYOUTS = {no: TableLayout(spec, f"表{no}", *_shape(spec)) for no, spec in SPECS.items()}
+def layouts(lang: str = "zh", spans: int = 2) -> dict[int, TableLayout]:
+    """The tables' layouts in one language (sheet names) with one or two span groups."""
+    sheet = word_set(lang)["sheets"]["table"]
+    return {no: TableLayout(spec, sheet.format(no=no), *_shape(spec, spans), spans=spans)
+            for no, spec in SPECS.items()}
 
-COVER_SHEET, SETTINGS_SHEET, TEXT_SHEET = "封面", "设置", "正文"
+
+
+LAYOUTS = layouts()
+
+SETTINGS_SHEET = "设置"
+#: the Chinese edition's cover and text sheets (each edition names them in its words)
+COVER_SHEET, TEXT_SHEET = word_set("zh")["sheets"]["cover"], word_set("zh")["sheets"]["text"]
 TEXT_BODY = "TEXT_BODY"  # the text's rows on 正文: one cell per heading, paragraph or footnote
 SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据的最新月份）",
                  "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）",
                  "SET_ISSUER": "发布机构（封面）",
-                 "SET_DATE": "发布日期（封面；留空则为生成当天）"}
+                 "SET_DATE": "发布日期（封面；留空则为生成当天）",
+                 "SET_LANG": "语言 / language（zh 中文，en English）",
+                 "SET_JAN_FEB": "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）"}
+#: the choices of each setting (a drop-down list in 设置); the first is the default
+SETTING_CHOICES = {"SET_NET_YOY": ("net_import_pct", "abs_diff"), "SET_LANG": LANGS,
+                   "SET_JAN_FEB": ("auto", "jan-feb")}
 DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
 RAW_TABLE = "RawData"
 
@@ -82,19 +108,20 @@ TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "prod
               "partners": 4, "provinces": 3}
 
 
-def text_row_heights(kinds: list[str], parts: list[str]) -> list[float]:
+def text_row_heights(kinds: list[str], parts: list[str], lines: dict | None = None) -> list[float]:
     """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.slots``, ``parts`` the
     paragraph kind of each subsection (overview, products, …) in order."""
     heights, part = [], -1
     for i, kind in enumerate(kinds):
         if kind == "paragraph" and (i == 0 or kinds[i - 1] != "paragraph"):
             part += 1
-        lines = TEXT_LINES[parts[part] if kind == "paragraph" else kind]
-        heights.append(16 * lines + (10 if kind in ("section", "subsection") else 6))
+        count = (lines or TEXT_LINES)[parts[part] if kind == "paragraph" else kind]
+        heights.append(16 * count + (10 if kind in ("section", "subsection") else 6))
     return heights
 
 
-def first_pages(text_heights: list[float], chart_pages: int) -> dict[str, int]:
+def first_pages(text_heights: list[float], chart_pages: int, lang: str = "zh",
+                spans: int = 2) -> dict[str, int]:
     """The page each report sheet starts on when the whole workbook is printed: the cover is
     page 1, the text takes as many pages as its rows need (rows never split), each table one
     page (fit to its width), the charts their pages; the monthly history comes last, so its
@@ -105,9 +132,10 @@ def first_pages(text_heights: list[float], chart_pages: int) -> dict[str, int]:
         if used + height > USABLE_PT:
             text_pages, used = text_pages + 1, 0.0
         used += height
-    pages = {COVER_SHEET: 1, TEXT_SHEET: 2}
+    sheets = word_set(lang)["sheets"]
+    pages = {sheets["cover"]: 1, sheets["text"]: 2}
     page = 2 + text_pages
-    for layout in LAYOUTS.values():
+    for layout in layouts(lang, spans).values():
         pages[layout.sheet] = page
         page += 1
     pages["图表"] = page

@@ -66,6 +66,63 @@ PHRASES: dict[str, dict] = {
         "zero_words": ("持平",),
         "undefined_words": ("无可比数据",),
     },
+    "en": {
+        "month_names": ("January", "February", "March", "April", "May", "June", "July", "August",
+                        "September", "October", "November", "December"),
+        "thousands": True,
+        "month": "In {month_name} {year}",
+        "ytd": "In January–{month_name} {year}",
+        "money": "USD {v} hundred million",
+        "pct": "{v}%",
+        "up": "up {v}% year on year",
+        "down": "down {v}% year on year",
+        "flat": "unchanged from a year earlier",
+        "no_yoy": "with no comparable figure a year earlier",
+        "list_no_yoy": "no comparable figure",
+        "join": "; ",
+        "last_join": " and ",
+        "each": {"many": " of, respectively, ", "one": " of "},
+        "yoy_list": "year-on-year growth rates{each}{items}",
+        "count": {1: "largest", 2: "two largest", 3: "three largest"},
+        "tie": " ({names} tied for {rank} place)",
+        "ordinal": {1: "first", 2: "second", 3: "third"},
+        "flow": {"export": "exports", "import": "imports"},
+        "cumulative": {"month": "", "ytd": "cumulative "},
+        "net": {"month": "Net ", "ytd": "Cumulative net "},
+        "net_word": {"export": "exports were ", "import": "imports were "},
+        "overview": ("{when}, China's trade in chip products{scope} {cum}totalled {total}, {total_yoy}. "
+                     "Exports were {export}, {export_yoy}; imports were {import}, {import_yoy}. "
+                     "{net_when}{net_word}{net}."),
+        "scope": {"month": " (goods of HS code 8542)", "ytd": ""},
+        "products": ("{when}, China's {count} chip products in {flow}{mark} were {names}{tie}, with "
+                     "{cum}{flow}{values}, shares of all chip-product {flow}{shares} and {yoys}."),
+        "partners": ("{when}, China's chip-product {flow} {prep}{regions} had values{region_values} and "
+                     "{region_yoys}; China's {count} partners in chip-product {flow} were {names}{tie}, "
+                     "with {flow}{values} and {yoys}."),
+        "prep": {"export": "to ", "import": "from "},
+        "provinces": ("{when}, China's {count} {place} in chip-product {flow} were {names}{tie}, with "
+                      "{flow}{values} and {yoys}."),
+        "place": {"first": "provinces (including autonomous regions and municipalities)",
+                  "other": "provinces"},
+        "footnote_mark": "¹",
+        "footnote": "¹ Chip products in this report and their HS codes: {products}.",
+        "product_code": "{name} ({code})",
+        "sections": (
+            ("I. Overall trade", (("", "overview"),)),
+            ("II. Products", (("(1) Exports by product", "products:export"),
+                              ("(2) Imports by product", "products:import"))),
+            ("III. Partners and regions", (("(1) Export destinations", "partners:export"),
+                                           ("(2) Import sources", "partners:import"))),
+            ("IV. Provinces", (("(1) Exports by province", "provinces:export"),
+                               ("(2) Imports by province", "provinces:import"))),
+        ),
+        "negative_words": ("down",),
+        "zero_words": ("unchanged",),
+        "undefined_words": ("no comparable figure",),
+        #: printed lines a paragraph of each kind may need on the text sheet
+        "lines": {"section": 1, "subsection": 1, "footnote": 2, "overview": 4, "products": 5,
+                  "partners": 6, "provinces": 4},
+    },
 }
 
 #: The table behind each paragraph kind, per flow.
@@ -111,10 +168,20 @@ class _Writer:
         self.p = PHRASES[lang]
         self.tables = result["tables"]
         self.year, self.month = year_month(result["period"])
+        #: the spans the tables show: the 1–2月 issue has no month, January no year to date
+        self.spans = ("ytd",) if result.get("edition") == "jan-feb" else \
+            ("month",) if self.month == 1 else ("month", "ytd")
         self.product_codes = product_codes
 
     def when(self, span: str) -> str:
-        return self.p[span].format(year=self.year, month=self.month)
+        names = self.p.get("month_names")
+        return self.p[span].format(year=self.year, month=self.month,
+                                   month_name=names[self.month - 1] if names else "")
+
+    def shown(self, value: float) -> str:
+        """A figure as this language's tables show it (English: with thousands separators)."""
+        text = f"{value:,.1f}" if self.p.get("thousands") else f"{value:.1f}"
+        return "0.0" if text == "-0.0" else text
 
     def join(self, items: list[str]) -> str:
         if len(items) <= 1:
@@ -124,7 +191,7 @@ class _Writer:
     def yoy(self, value: float | None) -> str:
         if value is None:
             return self.p["no_yoy"]
-        text = shown(abs(value))
+        text = self.shown(abs(value))
         if text == "0.0":
             return self.p["flat"]
         return self.p["up" if value > 0 else "down"].format(v=text)
@@ -133,17 +200,17 @@ class _Writer:
         return self.p["each"]["many" if n > 1 else "one"]
 
     def values(self, numbers: list[float]) -> str:
-        return self.each(len(numbers)) + self.join([self.p["money"].format(v=shown(v)) for v in numbers])
+        return self.each(len(numbers)) + self.join([self.p["money"].format(v=self.shown(v)) for v in numbers])
 
     def shares(self, numbers: list[float | None]) -> str:
-        items = [self.p["pct"].format(v=shown(v)) if v is not None else self.p["list_no_yoy"]
+        items = [self.p["pct"].format(v=self.shown(v)) if v is not None else self.p["list_no_yoy"]
                  for v in numbers]
         return self.each(len(numbers)) + self.join(items)
 
     def yoys(self, numbers: list[float | None]) -> str:
         if len(numbers) == 1:
             return self.yoy(numbers[0])
-        items = [self.p["pct"].format(v=shown(v)) if v is not None else self.p["list_no_yoy"]
+        items = [self.p["pct"].format(v=self.shown(v)) if v is not None else self.p["list_no_yoy"]
                  for v in numbers]
         return self.p["yoy_list"].format(each=self.each(len(numbers)), items=self.join(items))
 
@@ -167,17 +234,18 @@ class _Writer:
 
     # --- paragraphs ---------------------------------------------------------------------
 
-    def overview(self, span: str) -> Item:
+    def overview(self, span: str, first: bool = True) -> Item:
         rows = {r["key"]: r[span] for r in self.tables["1"]}
         net = rows["net"]["value"]
         side = "import" if net < 0 else "export"
-        words = {key: self.p["money"].format(v=shown(rows[key]["value"]))
+        words = {key: self.p["money"].format(v=self.shown(rows[key]["value"]))
                  for key in ("total", "export", "import")}
         words |= {f"{key}_yoy": self.yoy(rows[key]["yoy"]) for key in ("total", "export", "import")}
         text = self.p["overview"].format(
-            when=self.when(span), scope=self.p["scope"][span], cum=self.p["cumulative"][span],
+            when=self.when(span), scope=self.p["scope"]["month" if first else "ytd"],
+            cum=self.p["cumulative"][span],
             net_when=self.p["net"][span], net_word=self.p["net_word"][side],
-            net=self.p["money"].format(v=shown(abs(net))), **words)
+            net=self.p["money"].format(v=self.shown(abs(net))), **words)
         facts = [Fact("1", k, span, f) for k in ("total", "export", "import") for f in ("value", "yoy")]
         facts.append(Fact("1", "net", span, "value", -1 if net < 0 else 1))
         return Item("paragraph", text, facts)
@@ -237,7 +305,7 @@ class _Writer:
         return Item("footnote", self.p["footnote"].format(products=products))
 
     def items(self, keep_slots: bool = False) -> list[Item]:
-        spans = ("month",) if self.month == 1 else ("month", "ytd")
+        spans = self.spans
         out: list[Item] = []
         for heading, parts in self.p["sections"]:
             out.append(Item("section", heading))
@@ -245,18 +313,20 @@ class _Writer:
                 if sub:
                     out.append(Item("subsection", sub))
                 kind, _, flow = what.partition(":")
-                for i, span in enumerate(spans):
-                    first = i == 0 and flow == "export"
+                for span in ("month", "ytd"):
+                    if span not in spans:  # a span not shown keeps its place, empty
+                        if keep_slots:
+                            out.append(Item("paragraph", ""))
+                        continue
+                    first = span == spans[0]
                     if kind == "overview":
-                        out.append(self.overview(span))
+                        out.append(self.overview(span, first))
                     elif kind == "products":
-                        out.append(self.products(flow, span, first))
+                        out.append(self.products(flow, span, first and flow == "export"))
                     elif kind == "partners":
                         out.append(self.partners(flow, span))
                     else:
-                        out.append(self.provinces(flow, span, first))
-                if keep_slots and len(spans) == 1:  # January: the year-to-date place stays empty
-                    out.append(Item("paragraph", ""))
+                        out.append(self.provinces(flow, span, first and flow == "export"))
                 if kind == "products" and flow == "export":
                     out.append(self.footnote())
         return out
@@ -298,7 +368,7 @@ def read_figures(text: str, lang: str = "zh") -> list[float | None]:
     one decimal."""
     p = PHRASES[lang]
     words = [*p["negative_words"], *p["zero_words"], *p["undefined_words"]]
-    pattern = re.compile("|".join([*map(re.escape, words), r"-?\d+\.\d+"]))
+    pattern = re.compile("|".join([*map(re.escape, words), r"-?\d{1,3}(?:,\d{3})+\.\d+|-?\d+\.\d+"]))
     out: list[float | None] = []
     negative = False
     for match in pattern.finditer(text):
@@ -310,7 +380,7 @@ def read_figures(text: str, lang: str = "zh") -> list[float | None]:
         elif token in p["undefined_words"]:
             out.append(None)
         else:
-            value = float(token)
+            value = float(token.replace(",", ""))
             out.append(-value if negative else value)
             negative = False
     return out

@@ -2,7 +2,9 @@
 
 A plan is plain data: a list of blocks, each a defined name, a 2-D list of values and a
 matching 2-D list of number formats. ``build_plan`` makes it from the engine; a back end
-(openpyxl here, xlwings in the add-in) only resolves names and writes blocks.
+(openpyxl here, xlwings in the add-in) only resolves names and writes blocks. Words come
+from the edition's word set; a January–February combined issue has one span group, and
+where it is written into a two-span workbook the second group is blanked.
 """
 
 from __future__ import annotations
@@ -12,20 +14,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.tables import (
-    NET_NOTES,
-    OVERVIEW_LABELS,
-    REGION_SECTION,
-    SHARE_HEADER,
-    TOP_SECTION,
-    YOY_HEADER,
     compute_table,
     compute_tables,
-    period_words,
-    table_notes,
+    notes_of,
+    product_list,
+    span_header,
+    table_words,
 )
 from xladdin.errors import XladdinError
 from xladdin.report.figures import (
@@ -39,12 +38,11 @@ from xladdin.report.figures import (
 )
 from xladdin.report.layout import (
     DEFAULT_ISSUER,
-    LAYOUTS,
     SETTINGS_SHEET,
     TEXT_BODY,
-    TEXT_SHEET,
     TableLayout,
     first_pages,
+    layouts,
     text_row_heights,
 )
 from xladdin.report.narrative import PHRASES, draft, slots
@@ -52,8 +50,6 @@ from xladdin.report.narrative import PHRASES, draft, slots
 NUMBER = "0.0;-0.0;0.0"
 TEXT = "@"
 DASH = "—"
-REPORT_TITLE = "中国芯片产品贸易月度监测报告"
-SOURCE = "数据来源：中国海关总署"
 Cell = str | float | int | None
 
 
@@ -91,6 +87,17 @@ class Publication:
         text = "" if issuer is None else str(issuer).strip()
         return cls(text or DEFAULT_ISSUER, cover_date(when))
 
+    def in_words(self, words: dict) -> tuple[str, str]:
+        """Issuer and date in an edition's words: the default issuer by its name in that
+        language, a date written 2025年8月24日 in that language's form."""
+        issuer = words["cover"]["issuer"] if self.issuer == DEFAULT_ISSUER else self.issuer
+        match = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", self.date)
+        if not match:
+            return issuer, self.date
+        year, month, day = map(int, match.groups())
+        return issuer, words["cover"]["date"].format(year=year, month=month, day=day,
+                                                     month_name=words["month_names"][month - 1])
+
 
 def cover_date(value: object) -> str:
     """A publication date as the cover prints it (2025年8月24日); blank means today."""
@@ -109,15 +116,93 @@ def cover_date(value: object) -> str:
     return str(value)
 
 
-def _num(value: float | None) -> tuple[Cell, str]:
+def _num(value: float | None, number: str) -> tuple[Cell, str]:
     if value is None or value != value:
         return DASH, TEXT
-    return float(value), NUMBER
+    return float(value), number
 
 
-def _row(label: str | None, *numbers: float | None) -> tuple[list[Cell], list[str]]:
-    cells = [_num(n) for n in numbers]
-    return [label, *(c for c, _ in cells)], [TEXT, *(f for _, f in cells)]
+class _Rows:
+    """Body rows of one table in one edition: label cells and numbers per span group."""
+
+    def __init__(self, layout: TableLayout, edition: Edition) -> None:
+        self.layout, self.spans = layout, edition.spans
+        self.number = edition.words["number_format"]
+        self.pad = layout.spans - len(self.spans)  # span groups left blank in the target
+
+    def group(self, label: str | None, *numbers: float | None) -> tuple[list[Cell], list[str]]:
+        cells = [_num(n, self.number) for n in numbers]
+        return [label, *(c for c, _ in cells)], [TEXT, *(f for _, f in cells)]
+
+    def blank(self, width: int) -> tuple[list[Cell], list[str]]:
+        return [None] * width * self.pad, [TEXT] * width * self.pad
+
+
+def _headers(layout: TableLayout, edition: Edition, words: dict) -> list[list[Cell]]:
+    spec = layout.spec
+    tw = table_words(spec, edition, words)
+    spans = edition.spans
+    pad = layout.spans - len(spans)
+    if spec.kind == "overview":
+        top = [""] + [c for s in spans for c in (span_header(s, words), None)] + [None] * 2 * pad
+        return [top, [""] + [tw.value_header, tw.yoy_header] * len(spans) + [None] * 2 * pad]
+    if spec.kind == "composition":
+        head = [tw.value_header, tw.share_header, tw.yoy_header]
+        top = [tw.name_header] + [c for s in spans for c in (span_header(s, words), None, None)]
+        return [top + [None] * 3 * pad, [None] + head * len(spans) + [None] * 3 * pad]
+    head = [tw.name_header, tw.value_header, tw.yoy_header]
+    top = [c for s in spans for c in (span_header(s, words), None, None)]
+    return [top + [None] * 3 * pad, head * len(spans) + [None] * 3 * pad]
+
+
+def _body(layout: TableLayout, edition: Edition, body, top: int) -> list[tuple[list[Cell], list[str]]]:
+    kind, rows_of = layout.spec.kind, _Rows(layout, edition)
+    spans = edition.spans
+
+    def line(groups: list[tuple[list[Cell], list[str]]], width: int) -> tuple[list[Cell], list[str]]:
+        blank = rows_of.blank(width)
+        values = [v for g in groups for v in g[0]] + blank[0]
+        formats = [f for g in groups for f in g[1]] + blank[1]
+        return values, formats
+
+    if kind in ("overview", "composition"):
+        keys = ("value", "yoy") if kind == "overview" else ("value", "share", "yoy")
+        out = []
+        for r in body:
+            values, formats = rows_of.group(r["label"], *(r[s][k] for s in spans for k in keys))
+            blank = rows_of.blank(len(keys))
+            out.append((values + blank[0], formats + blank[1]))
+        return out
+    words = edition.words["labels"]
+    rows: list[tuple[list[Cell], list[str]]] = []
+    width = layout.columns
+    if layout.spec.regions:
+        rows.append(([words["region_section"]] + [None] * (width - 1), [TEXT] * width))
+        for r in body["regions"]:
+            rows.append(line([rows_of.group(r["label"], r[s]["value"], r[s]["yoy"]) for s in spans], 3))
+        rows.append(([words["top_section"].format(top=top)] + [None] * (width - 1), [TEXT] * width))
+    for i in range(layout.body_rows - len(rows)):
+        rows.append(line([_entry(rows_of, body[s], i) for s in spans], 3))
+    return rows
+
+
+def _entry(rows_of: _Rows, entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
+    if i >= len(entries):  # fewer keys than places: leave the row empty
+        return [None, None, None], [TEXT, rows_of.number, rows_of.number]
+    e = entries[i]
+    return rows_of.group(e["label"], e["value"], e["yoy"])
+
+
+def _layouts(edition: Edition, slots: int | None) -> dict[int, TableLayout]:
+    return layouts(edition.lang, slots or len(edition.spans))
+
+
+def build_table_body(engine: Engine, no: int, period: str, slots: int | None = None) -> Block:
+    """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
+    edition = engine.edition(period)
+    layout = _layouts(edition, slots)[no]
+    body = compute_table(engine, no, period)
+    return _block(layout.name("BODY"), _body(layout, edition, body, engine.settings.top_n))
 
 
 def _block(name: str, rows: list[tuple[list[Cell], list[str]]]) -> Block:
@@ -128,104 +213,62 @@ def _text_block(name: str, lines: list[list[Cell]]) -> Block:
     return Block(name, lines, [[TEXT] * len(line) for line in lines])
 
 
-def _headers(layout: TableLayout, words: dict) -> list[list[Cell]]:
-    spec = layout.spec
-    month, ytd = words["month_header"], words["ytd_header"]
-    if spec.kind == "overview":
-        return [["", month, None, ytd, None],
-                ["", spec.value_header, YOY_HEADER, spec.value_header, YOY_HEADER]]
-    if spec.kind == "composition":
-        head = [spec.value_header, SHARE_HEADER, YOY_HEADER]
-        return [[spec.name_header, month, None, None, ytd, None, None], [None, *head, *head]]
-    head = [spec.name_header, spec.value_header, YOY_HEADER]
-    return [[month, None, None, ytd, None, None], [*head, *head]]
+def text_heights(lang: str = "zh") -> list[float]:
+    """正文's row heights, from the slot layout of the text in one language."""
+    phrases = PHRASES[lang]
+    parts = [what.partition(":")[0] for _, subs in phrases["sections"] for _, what in subs]
+    return text_row_heights(slots(lang), parts, phrases.get("lines"))
 
 
-def _body(layout: TableLayout, body, top: int) -> list[tuple[list[Cell], list[str]]]:
-    kind = layout.spec.kind
-    if kind == "overview":
-        return [_row(OVERVIEW_LABELS[r["key"]], r["month"]["value"], r["month"]["yoy"],
-                     r["ytd"]["value"], r["ytd"]["yoy"]) for r in body]
-    if kind == "composition":
-        return [_row(r["label"], *(r[s][k] for s in ("month", "ytd") for k in ("value", "share", "yoy")))
-                for r in body]
-    rows: list[tuple[list[Cell], list[str]]] = []
-    width = layout.columns
-    if layout.spec.regions:
-        rows.append(([REGION_SECTION] + [None] * (width - 1), [TEXT] * width))
-        for r in body["regions"]:
-            left, lf = _row(r["label"], r["month"]["value"], r["month"]["yoy"])
-            right, rf = _row(r["label"], r["ytd"]["value"], r["ytd"]["yoy"])
-            rows.append((left + right, lf + rf))
-        rows.append(([TOP_SECTION.format(top=top)] + [None] * (width - 1), [TEXT] * width))
-    for i in range(layout.body_rows - len(rows)):
-        left, lf = _entry(body["month"], i)
-        right, rf = _entry(body["ytd"], i)
-        rows.append((left + right, lf + rf))
-    return rows
-
-
-def _entry(entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
-    if i >= len(entries):  # fewer keys than places: leave the row empty
-        return [None, None, None], [TEXT, NUMBER, NUMBER]
-    e = entries[i]
-    return _row(e["label"], e["value"], e["yoy"])
-
-
-def build_table_body(engine: Engine, no: int, period: str) -> Block:
-    """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
-    layout = LAYOUTS[no]
-    body = compute_table(engine, no, period)
-    return _block(layout.name("BODY"), _body(layout, body, engine.settings.top_n))
-
-
-#: On the cover of a report made despite the audit's errors (--force).
-FORCED_MARK = "〔数据审核发现{n}项错误，经 --force 强制生成〕"
-
-
-def text_heights() -> list[float]:
-    """正文's row heights, from the slot layout of the zh text."""
-    parts = [what.partition(":")[0] for _, subs in PHRASES["zh"]["sections"] for _, what in subs]
-    return text_row_heights(slots(), parts)
-
-
-def report_pages() -> dict[str, int]:
+def report_pages(lang: str = "zh", spans: int = 2) -> dict[str, int]:
     """The first printed page of every report sheet (see ``layout.first_pages``)."""
-    return first_pages(text_heights(), CHART_PAGES)
+    return first_pages(text_heights(lang), CHART_PAGES, lang, spans)
 
 
 def text_block(engine: Engine, period: str, result: dict | None = None) -> Block:
-    """正文: the drafted text, one row per heading, paragraph or footnote (January leaves the
-    year-to-date paragraphs' rows empty)."""
+    """正文: the drafted text in the edition's language, one row per heading, paragraph or
+    footnote (where a span is not shown — January's year to date, the 1–2月 issue's month —
+    its paragraphs' rows stay empty)."""
     result = result or compute_tables(engine, period)
-    items = draft(result, product_codes=engine.reference.product_names, keep_slots=True)
+    codes = {code: engine.label("product", code) for code in engine.reference.product_names}
+    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True)
     return _text_block(TEXT_BODY, [[item.text] for item in items])
 
 
 def build_plan(engine: Engine, period: str, publication: Publication | None = None,
-               forced: tuple[str, ...] = ()) -> Plan:
+               forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
     """Every block of the workbook for one period: cover, text, tables 1–7.
 
     ``forced``: the audit's errors a report was made despite (--force); the cover says so,
-    so such a workbook is never mistaken for a clean one."""
+    so such a workbook is never mistaken for a clean one. ``slots`` is the number of span
+    groups the target workbook's tables have (2 in the monthly template); by default the
+    edition's own (1 for the January–February issue).
+    """
     publication = publication or Publication.of()
-    words = period_words(period, engine.settings.top_n)
+    edition = engine.edition(period)
+    top = engine.settings.top_n
+    words = edition.period_words(period, top)
+    ws = edition.words
+    products = product_list(engine, edition)
     blocks: list[Block] = [text_block(engine, period)]
-    sections = [heading for heading, _ in PHRASES["zh"]["sections"]]
-    contents: list[list[Cell]] = [[f"{TEXT_SHEET}：{sections[0]} … {sections[-1]}", TEXT_SHEET]]
-    for no, layout in LAYOUTS.items():
+    sections = [heading for heading, _ in PHRASES[edition.lang]["sections"]]
+    text_sheet = ws["sheets"]["text"]
+    contents: list[list[Cell]] = [[ws["cover"]["contents_text"].format(
+        sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
+    for no, layout in _layouts(edition, slots).items():
         spec = layout.spec
-        title = spec.title.format(**words)
+        title = table_words(spec, edition, words).title
         contents.append([title, layout.sheet])
         blocks.append(_text_block(layout.name("TITLE"), [[title]]))
-        blocks.append(_text_block(layout.name("HEAD"), _headers(layout, words)))
-        blocks.append(build_table_body(engine, no, period))
-        notes = table_notes(spec, engine, period)
+        blocks.append(_text_block(layout.name("HEAD"), _headers(layout, edition, words)))
+        body = compute_table(engine, no, period)
+        blocks.append(_block(layout.name("BODY"), _body(layout, edition, body, top)))
+        notes = notes_of(spec, edition, words, engine.settings.net_yoy, products)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
-    chart_words = WORDS["zh"]
+    chart_words = WORDS["zh"]  # the charts and the monthly history have Chinese words only
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
         _text_block("HIST_TITLE", [[chart_words["title"]]]),
@@ -237,21 +280,19 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     contents += [[chart_words["charts_contents"].format(sheet=CHART_SHEET), CHART_SHEET],
                  [chart_words["history_contents"].format(sheet=HISTORY_SHEET, first=first, last=last),
                   HISTORY_SHEET]]
-    pages = report_pages()
+    pages = report_pages(edition.lang, slots or len(edition.spans))
     contents = [[title, pages[sheet]] for title, sheet in contents]
-    span = f"{words['year']}年{words['ytd']}" if words["month"] > 1 else f"{words['year']}年1月"
-    cover_notes = [
-        f"报告期：{words['year']}年{words['month']}月（当月）与{span}（累计），同比为与{words['prior_year']}年同期相比。",
-        "单位：亿美元；占比、同比为百分比（%）。统计范围：HS编码8542（集成电路）。",
-        NET_NOTES[engine.settings.net_yoy].format(**words),
-        "“—”表示上年同期为零或无数据，同比无法计算。",
-    ]
+    cover = ws["cover"]
+    issuer, published = publication.in_words(ws)
+    cover_notes = [str(words["cover_period"]), cover["unit"],
+                   ws["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
     blocks += [
-        _text_block("COVER_TITLE", [[REPORT_TITLE]]),
-        _text_block("COVER_SUBTITLE", [[f"（{span}）{FORCED_MARK.format(n=len(forced)) if forced else ''}"]]),
-        _text_block("COVER_ISSUER", [[publication.issuer]]),
-        _text_block("COVER_DATE", [[publication.date]]),
-        _text_block("COVER_SOURCE", [[SOURCE]]),
+        _text_block("COVER_TITLE", [[cover["title"]]]),
+        _text_block("COVER_SUBTITLE", [[cover["subtitle"].format(**words)
+                                        + (cover["forced"].format(n=len(forced)) if forced else "")]]),
+        _text_block("COVER_ISSUER", [[issuer]]),
+        _text_block("COVER_DATE", [[published]]),
+        _text_block("COVER_SOURCE", [[cover["source"]]]),
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]

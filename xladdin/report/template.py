@@ -3,12 +3,14 @@
 ``python -m xladdin.report.template`` rewrites ``workbook_templates/chip_report_template.xlsx``;
 ``build`` makes the same template in memory. Sheets: 封面 (cover), 表1–表7, 原始数据 (an Excel
 Table with the canonical columns) and 设置 (settings). Every block the renderer fills has a
-defined name (see ``layout.py``).
+defined name (see ``layout.py``). Other editions get their own template: the cover and table
+sheets named in the edition's language, and one span group for the January–February issue.
 """
 
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,27 +20,28 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
-from xladdin.engine.tables import NET_NOTES, SOURCE_LINE, period_words
+from xladdin.engine.tables import notes_of
 from xladdin.report.figures import CHART_SHEET, HIST_BODY, HISTORY_SHEET
 from xladdin.report.layout import (
-    COVER_SHEET,
     DATA_FORMULA,
     DATA_NAME,
     DEFAULT_ISSUER,
     LAYOUTS,
     MARGINS,
     RAW_TABLE,
+    SETTING_CHOICES,
     SETTING_NAMES,
     SETTINGS_SHEET,
     TEXT_BODY,
-    TEXT_SHEET,
     TableLayout,
+    layouts,
 )
 from xladdin.report.narrative import slots
-from xladdin.report.render import REPORT_TITLE, report_pages, text_heights
+from xladdin.report.render import report_pages, text_heights
 
 CONTENTS_ROWS = 1 + len(LAYOUTS) + 2  # 正文, the seven tables, 图表 and 月度数据
 
@@ -61,15 +64,19 @@ def _abs(row: int, col: int, rows: int = 1, cols: int = 1) -> str:
     return f"{first}:${get_column_letter(col + cols - 1)}${row + rows - 1}"
 
 
-def _table_sheet(book: Workbook, layout: TableLayout) -> None:
+def _text_width(text: str) -> int:
+    """Printed width in half-width characters (a CJK character counts two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
     ws = book.create_sheet(layout.sheet)
     spec, width = layout.spec, layout.columns
     font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
     ws.merge_cells(start_row=layout.title_row, start_column=1, end_row=layout.title_row, end_column=width)
     title = ws.cell(layout.title_row, 1)
     title.font = Font(name=FONT, size=12, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[layout.title_row].height = 24
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     h = layout.head_row
     for r in (h, h + 1):
         for c in range(1, width + 1):
@@ -102,21 +109,27 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
             cell = ws.cell(r, 1)
             cell.font, cell.fill = bold, SECTION_FILL
-    widths = {"overview": [20, 12, 14, 12, 14], "composition": [16, 11, 11, 14, 11, 11, 14],
-              "ranking": [12, 11, 14, 12, 11, 14]}[spec.kind]
-    words = period_words("2025-12")  # the longest month words, to size the note rows
-    products = "、".join(f"{n}（{c}）" for c, n in load_reference().product_names.items())
-    notes = ([SOURCE_LINE] if spec.source_line else []) + \
-        ([NET_NOTES["net_import_pct"].format(**words)] if spec.kind == "overview" else []) + \
-        [n.format(value=spec.value_header, products=products, **words) for n in spec.notes]
-    per_line = sum(widths) / 1.8  # CJK characters per printed line of the merged note cell
+    group = edition.words["widths"][spec.kind]
+    widths = (group[:1] if spec.kind != "ranking" else []) + \
+        (group[1:] if spec.kind != "ranking" else group) * layout.spans
+    # the longest month words, to size the title and note rows
+    longest = "2025-12" if layout.spans == 2 else "2025-02"
+    words = Edition(edition.lang, layout.spans == 1).period_words(longest)
+    ref, names = load_reference(), edition.words["names"]["product"]
+    products = edition.words["list_separator"].join(
+        edition.words["product_item"].format(name=ref.name("product", code, names), code=code)
+        for code in ref.product_names)
+    notes = notes_of(spec, edition, words, "net_import_pct", products)
+    title_text = edition.words["titles"][str(spec.no)].format(**words)
+    per_line = sum(widths) * 1.1  # half-width characters per printed line of a merged cell
+    ws.row_dimensions[layout.title_row].height = 18 * -(-_text_width(title_text) * 1.15 // per_line) + 6
     for i in range(layout.note_rows):
         r = layout.notes_row + i
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         cell = ws.cell(r, 1)
         cell.font = Font(name=FONT, size=9)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = -(-len(notes[i]) // int(per_line)) if i < len(notes) else 1
+        lines = -(-_text_width(notes[i]) // int(per_line)) if i < len(notes) else 1
         ws.row_dimensions[r].height = 13 * max(lines, 1) + 2
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
@@ -135,9 +148,9 @@ def _table_sheet(book: Workbook, layout: TableLayout) -> None:
         _name(book, layout.name("NOTES"), sheet, _abs(layout.notes_row, 1, layout.note_rows, 1))
 
 
-def _cover(book: Workbook) -> None:
+def _cover(book: Workbook, edition: Edition) -> None:
     ws = book.active
-    ws.title = COVER_SHEET
+    ws.title = edition.words["sheets"]["cover"]
     ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 6  # the contents' page numbers
     spots = {"COVER_TITLE": (2, 1, Font(name=FONT, size=20, bold=True)),
@@ -147,13 +160,17 @@ def _cover(book: Workbook) -> None:
              "COVER_SOURCE": (8, 1, Font(name=FONT, size=11)),
              "COVER_NOTES": (10, 4, Font(name=FONT, size=10)),
              "COVER_CONTENTS": (16, CONTENTS_ROWS, Font(name=FONT, size=11))}
-    ws.cell(15, 1, "目录").font = Font(name=FONT, size=12, bold=True)
+    cover = edition.words["cover"]
+    ws.cell(15, 1, cover["contents"]).font = Font(name=FONT, size=12, bold=True)
+    words = edition.period_words("2025-12")  # the longest month words, to size the rows
+    net = max((edition.words["notes"][k].format(**words) for k in ("net_import_pct", "abs_diff")), key=len)
+    notes = [words["cover_period"], cover["unit"], net, cover["dash"]]
     for name, (row, rows, font) in spots.items():
         contents = name == "COVER_CONTENTS"
         for r in range(row, row + rows):
             ws.cell(r, 1).font = font
-            if name == "COVER_NOTES":
-                ws.row_dimensions[r].height = 30
+            if name == "COVER_NOTES":  # about 82 half-width characters per line at 10 pt
+                ws.row_dimensions[r].height = 13 * max(2, -(-_text_width(notes[r - row]) // 82)) + 4
             ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="center",
                                                 horizontal="center" if rows == 1 and row < 8 else "left")
             if contents:
@@ -161,31 +178,32 @@ def _cover(book: Workbook) -> None:
                 ws.cell(r, 2).alignment = Alignment(horizontal="right", vertical="center")
             else:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-        _name(book, name, COVER_SHEET, _abs(row, 1, rows, 2 if contents else 1))
-    ws.row_dimensions[2].height = 36
+        _name(book, name, ws.title, _abs(row, 1, rows, 2 if contents else 1))
+    # about 30 half-width characters per line at 20 pt
+    ws.row_dimensions[2].height = 30 * -(-_text_width(cover["title"]) // 30) + 6
     ws.row_dimensions[4].height = 30
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _text_sheet(book: Workbook) -> None:
+def _text_sheet(book: Workbook, edition: Edition) -> None:
     """正文: one wide column, a row per heading, paragraph or footnote, sized to read and print."""
-    ws = book.create_sheet(TEXT_SHEET)
+    ws = book.create_sheet(edition.words["sheets"]["text"])
     ws.column_dimensions["A"].width = 76  # the width of A4 portrait at 100 %
     ws.sheet_view.showGridLines = False
     fonts = {"section": Font(name=FONT, size=12, bold=True),
              "subsection": Font(name=FONT, size=11, bold=True),
              "paragraph": Font(name=FONT, size=10.5), "footnote": Font(name=FONT, size=9)}
-    kinds = slots()
+    kinds = slots(edition.lang)
     row = 1
-    for i, (kind, height) in enumerate(zip(kinds, text_heights())):
+    for i, (kind, height) in enumerate(zip(kinds, text_heights(edition.lang))):
         cell = ws.cell(row + i, 1)
         cell.font = fonts[kind]
         indent = 2 if kind == "paragraph" else 0
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
         ws.row_dimensions[row + i].height = height
-    _name(book, TEXT_BODY, TEXT_SHEET, _abs(row, 1, len(kinds), 1))
+    _name(book, TEXT_BODY, ws.title, _abs(row, 1, len(kinds), 1))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.print_area = f"A1:A{len(kinds)}"
@@ -255,13 +273,14 @@ def _raw(book: Workbook) -> None:
     ws.freeze_panes = "A2"
 
 
-def _settings(book: Workbook) -> None:
+def _settings(book: Workbook, edition: Edition) -> None:
     ws = book.create_sheet(SETTINGS_SHEET)
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 20
     ws.cell(1, 1, "设置").font = Font(name=FONT, size=12, bold=True)
-    defaults = {"SET_PERIOD": None, "SET_NET_YOY": "net_import_pct", "SET_ISSUER": DEFAULT_ISSUER,
-                "SET_DATE": None}
+    issuer = DEFAULT_ISSUER if edition.lang == "zh" else edition.words["cover"]["issuer"]
+    defaults = {"SET_PERIOD": None, "SET_NET_YOY": "net_import_pct", "SET_ISSUER": issuer,
+                "SET_DATE": None, "SET_LANG": edition.lang, "SET_JAN_FEB": "auto"}
     for i, (name, label) in enumerate(SETTING_NAMES.items()):
         r = 3 + i
         ws.cell(r, 1, label).font = Font(name=FONT, size=10)
@@ -274,39 +293,48 @@ def _settings(book: Workbook) -> None:
     data = ws.cell(r + 1, 1, DATA_FORMULA)  # below its label: the handle text is long
     data.font = Font(name=FONT, size=9, color="595959")
     _name(book, DATA_NAME, SETTINGS_SHEET, _abs(r + 1, 1))
-    rule = DataValidation(type="list", formula1='"net_import_pct,abs_diff"', allow_blank=False)
-    ws.add_data_validation(rule)
-    rule.add("B4")
+    for i, name in enumerate(SETTING_NAMES):
+        if name in SETTING_CHOICES:
+            rule = DataValidation(type="list", formula1=f'"{",".join(SETTING_CHOICES[name])}"',
+                                  allow_blank=False)
+            ws.add_data_validation(rule)
+            rule.add(f"B{3 + i}")
 
 
-def _print_layout(book: Workbook) -> None:
+def _print_layout(book: Workbook, edition: Edition) -> None:
     """Margins, the report title in the header and the page number in the footer of every
     report sheet (the cover has neither), each sheet numbered from its page in the whole."""
-    for sheet, page in report_pages().items():
+    cover = edition.words["cover"]
+    for sheet, page in report_pages(edition.lang, len(edition.spans)).items():
         ws = book[sheet]
         ws.page_margins.top, ws.page_margins.bottom = MARGINS["top"], MARGINS["bottom"]
         ws.page_margins.left, ws.page_margins.right = MARGINS["left"], MARGINS["right"]
         ws.page_margins.header, ws.page_margins.footer = MARGINS["header"], MARGINS["footer"]
         ws.page_setup.firstPageNumber, ws.page_setup.useFirstPageNumber = page, True
-        if sheet == COVER_SHEET:
+        if page == 1:  # the cover
             continue
-        for part, text in ((ws.oddHeader.center, REPORT_TITLE), (ws.oddFooter.center, "第 &P 页")):
+        for part, text in ((ws.oddHeader.center, cover["title"]), (ws.oddFooter.center, cover["page"])):
             part.text, part.size, part.font = text, 9, FONT
 
 
-def make_template() -> Workbook:
-    """A new, empty monthly workbook: cover, text, seven tables, charts, history, raw data
-    and settings sheets."""
+def make_template(edition: Edition | None = None) -> Workbook:
+    """A new, empty workbook for an edition: cover, text, seven tables, charts, history, raw
+    data and settings sheets.
+
+    The monthly template (the default) has both span groups; a January–February edition's
+    finished copy has one.
+    """
+    edition = edition or Edition()
     book = Workbook()
-    _cover(book)
-    _text_sheet(book)
-    for layout in LAYOUTS.values():
-        _table_sheet(book, layout)
+    _cover(book, edition)
+    _text_sheet(book, edition)
+    for layout in layouts(edition.lang, len(edition.spans)).values():
+        _table_sheet(book, layout, edition)
     _chart_sheet(book)
     _history_sheet(book)
-    _print_layout(book)
+    _print_layout(book, edition)
     _raw(book)
-    _settings(book)
+    _settings(book, edition)
     return book
 
 

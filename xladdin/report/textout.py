@@ -5,15 +5,15 @@ from __future__ import annotations
 import unicodedata
 
 from xladdin.engine.metrics import Engine
-from xladdin.engine.tables import OVERVIEW_LABELS, SHARE_HEADER, SPECS, YOY_HEADER, period_words, table_notes
+from xladdin.engine.tables import SPECS, span_header, table_notes, table_words
 
 DASH = "—"
 
 
-def fmt(value: float | None) -> str:
+def fmt(value: float | None, thousands: bool = False) -> str:
     if value is None or value != value:
         return DASH
-    text = f"{value:.1f}"
+    text = f"{value:,.1f}" if thousands else f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
 
 
@@ -37,41 +37,40 @@ def grid(rows: list[list[str]], text_columns: set[int]) -> str:
 
 
 def render_text(engine: Engine, result: dict) -> str:
-    """All tables of a ``compute_tables`` result as text."""
+    """All tables of a ``compute_tables`` result as text, in the edition's words."""
     period = result["period"]
-    words = period_words(period, engine.settings.top_n)
+    edition = engine.edition(period)
+    spans = edition.spans
+    words = edition.period_words(period, engine.settings.top_n)
+    labels = edition.words["labels"]
+    thousands = "," in edition.words["number_format"]
+    f = lambda value: fmt(value, thousands)  # noqa: E731
     blocks = []
     for no, body in result["tables"].items():
         spec = SPECS[int(no)]
-        title = spec.title.format(**words)
+        tw = table_words(spec, edition, words)
         rows: list[list[str]] = []
         if spec.kind == "overview":
-            rows.append(["", words["month_header"], "", words["ytd_header"], ""])
-            rows.append(["", spec.value_header, YOY_HEADER, spec.value_header, YOY_HEADER])
+            rows.append([""] + [c for s in spans for c in (span_header(s, words), "")])
+            rows.append([""] + [tw.value_header, tw.yoy_header] * len(spans))
             for r in body:
-                rows.append([OVERVIEW_LABELS[r["key"]], fmt(r["month"]["value"]), fmt(r["month"]["yoy"]),
-                             fmt(r["ytd"]["value"]), fmt(r["ytd"]["yoy"])])
+                rows.append([r["label"], *(f(r[s][k]) for s in spans for k in ("value", "yoy"))])
         elif spec.kind == "composition":
-            rows.append([spec.name_header, words["month_header"], "", "", words["ytd_header"]])
-            head = [spec.value_header, SHARE_HEADER, YOY_HEADER]
-            rows.append(["", *head, *head])
+            rows.append([tw.name_header] + [c for s in spans for c in (span_header(s, words), "", "")])
+            rows.append(["", *[tw.value_header, tw.share_header, tw.yoy_header] * len(spans)])
             for r in body:
-                rows.append([r["label"], *(fmt(r[s][k]) for s in ("month", "ytd")
-                                           for k in ("value", "share", "yoy"))])
+                rows.append([r["label"], *(f(r[s][k]) for s in spans for k in ("value", "share", "yoy"))])
         else:
-            head = [spec.name_header, spec.value_header, YOY_HEADER]
-            rows.append([words["month_header"], "", "", words["ytd_header"], "", ""])
-            rows.append([*head, *head])
+            rows.append([c for s in spans for c in (span_header(s, words), "", "")])
+            rows.append([tw.name_header, tw.value_header, tw.yoy_header] * len(spans))
             if "regions" in body:
-                rows.append(["重点区域"])
+                rows.append([labels["region_section"]])
                 for r in body["regions"]:
-                    rows.append([r["label"], fmt(r["month"]["value"]), fmt(r["month"]["yoy"]),
-                                 r["label"], fmt(r["ytd"]["value"]), fmt(r["ytd"]["yoy"])])
-                rows.append([f"排名前{engine.settings.top_n}地区"])
-            for m, y in zip(body["month"], body["ytd"]):
-                rows.append([m["label"], fmt(m["value"]), fmt(m["yoy"]),
-                             y["label"], fmt(y["value"]), fmt(y["yoy"])])
+                    rows.append([c for s in spans for c in (r["label"], f(r[s]["value"]), f(r[s]["yoy"]))])
+                rows.append([labels["top_section"].format(top=engine.settings.top_n)])
+            for entries in zip(*(body[s] for s in spans)):
+                rows.append([c for e in entries for c in (e["label"], f(e["value"]), f(e["yoy"]))])
         notes = "\n".join(table_notes(spec, engine, period))
-        text_columns = {0, 3} if spec.kind == "ranking" else {0}
-        blocks.append(f"{title}\n\n{grid(rows, text_columns)}\n\n{notes}")
+        text_columns = {3 * i for i in range(len(spans))} if spec.kind == "ranking" else {0}
+        blocks.append(f"{tw.title}\n\n{grid(rows, text_columns)}\n\n{notes}")
     return "\n\n\n".join(blocks) + "\n"
