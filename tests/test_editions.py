@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -173,3 +176,159 @@ def test_ribbon_follows_the_language_cell(tmp_path, monkeypatch):
     fake.sheets["设置"].range("B7").value = "fr"
     assert refresh_book(fake) is None
     assert "language 'fr'" in fake.app.alerts[-1][1]
+
+
+# --- the January–February combined issue -------------------------------------------------
+
+PRODUCTS = ["854231", "854232", "854233", "854239", "854290"]
+PARTNERS = ["110", "111", "116", "122", "132", "133", "136", "141", "142", "143", "199", "304", "305",
+            "502", "701"]
+PROVINCES = ["11", "12", "31", "32", "33", "35", "37", "44", "50", "51", "61"]
+MONTHS = ["2024-01", "2024-02", "2025-01", "2025-02"]
+ASEAN, EU = {"122", "132", "136", "141"}, {"304", "305"}
+
+
+@pytest.fixture(scope="module")
+def monthly() -> pd.DataFrame:
+    """A fully crossed monthly cube: month × flow × product × partner × province, in USD."""
+    index = pd.MultiIndex.from_product([MONTHS, ["出口", "进口"], PRODUCTS, PARTNERS, PROVINCES],
+                                       names=["period", "flow", "hs_code", "partner_code", "province_code"])
+    values = np.random.default_rng(11).integers(10**5, 10**8, len(index)).astype("float64")
+    return pd.DataFrame({"value_usd": values}, index=index).reset_index()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, float_format="%.0f")
+    return path
+
+
+@pytest.fixture(scope="module")
+def ranged_csv(monthly, tmp_path_factory) -> Path:
+    """The same data as customs gives it for the 1–2月 issue: one range row per cell and year."""
+    year = monthly["period"].str[:4]
+    ranged = monthly.assign(period=year + "-01.." + year + "-02") \
+        .groupby(["period", "flow", "hs_code", "partner_code", "province_code"], as_index=False)["value_usd"].sum()
+    assert len(ranged) * 2 == len(monthly)
+    return write_csv(ranged, tmp_path_factory.mktemp("janfeb") / "ranged.csv")
+
+
+def expected_sums(monthly: pd.DataFrame) -> dict:
+    """Every figure of the 1–2月 issue, summed here from the monthly rows with plain pandas."""
+    year = monthly["period"].str[:4]
+    flows = {"出口": "export", "进口": "import"}
+    out: dict = {}
+    for cn, flow in flows.items():
+        f = monthly[monthly["flow"] == cn]
+        now, before = f[year[f.index] == "2025"], f[year[f.index] == "2024"]
+        out[flow] = {"total": (now["value_usd"].sum(), before["value_usd"].sum())}
+        for dim, column in (("product", "hs_code"), ("partner", "partner_code"), ("province", "province_code")):
+            out[flow][dim] = (now.groupby(column)["value_usd"].sum(), before.groupby(column)["value_usd"].sum())
+    return out
+
+
+def yoy(now: float, before: float) -> float | None:
+    return (now / before - 1) * 100 if before > 0 else None
+
+
+def test_jan_feb_issue_equals_sums_of_the_monthly_rows(ranged_csv, monthly, capsys):
+    assert main(["tables", str(ranged_csv), "--period", "2025-02", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["edition"] == "jan-feb"
+    want = expected_sums(monthly)
+    approx = lambda v: None if v is None else pytest.approx(v, rel=1e-12)  # noqa: E731
+    t1 = result["tables"]["1"]
+    (ex, ex0), (im, im0) = want["export"]["total"], want["import"]["total"]
+    assert [r["month"] for r in t1] == [None] * 4
+    assert t1[0]["ytd"] == {"value": approx((ex + im) / 1e8), "yoy": approx(yoy(ex + im, ex0 + im0))}
+    assert t1[1]["ytd"] == {"value": approx(ex / 1e8), "yoy": approx(yoy(ex, ex0))}
+    assert t1[2]["ytd"] == {"value": approx(im / 1e8), "yoy": approx(yoy(im, im0))}
+    assert t1[3]["ytd"] == {"value": approx((ex - im) / 1e8), "yoy": approx(yoy(im - ex, im0 - ex0))}
+    for no, flow in ((2, "export"), (3, "import")):
+        now, before = want[flow]["product"]
+        total = want[flow]["total"][0]
+        rows = result["tables"][str(no)]
+        assert [r["key"] for r in rows] == list(now.sort_values(ascending=False).index)
+        for r in rows:
+            assert r["month"] is None
+            assert r["ytd"] == {"value": approx(now[r["key"]] / 1e8), "share": approx(now[r["key"]] / total * 100),
+                                "yoy": approx(yoy(now[r["key"]], before[r["key"]]))}
+    for no, flow, dim in ((4, "export", "partner"), (5, "import", "partner"), (6, "export", "province"),
+                          (7, "import", "province")):
+        now, before = want[flow][dim]
+        table = result["tables"][str(no)]
+        assert table["month"] == []
+        rankable = now.drop(["142", "199", "701"], errors="ignore").sort_values(ascending=False)
+        assert [e["key"] for e in table["ytd"]] == list(rankable.index[:10])
+        for e in table["ytd"]:
+            assert (e["value"], e["yoy"]) == (approx(now[e["key"]] / 1e8), approx(yoy(now[e["key"]], before[e["key"]])))
+        if dim == "partner":
+            for region, members in zip(table["regions"], (ASEAN, EU)):
+                a, b = now[list(members)].sum(), before[list(members)].sum()
+                assert region["month"] is None
+                assert region["ytd"] == {"value": approx(a / 1e8), "yoy": approx(yoy(a, b))}
+
+
+def test_jan_feb_workbook_reads_1_2_month_and_nowhere_february_alone(ranged_csv, tmp_path, capsys):
+    out = tmp_path / "report-2025-02.xlsx"
+    assert main(["build", str(ranged_csv), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["tables", str(ranged_csv), "--period", "2025-02", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    shown = sheets_as_shown(out, tmp_path / "csv")
+    text = "\n".join(c for grid in shown.values() for row in grid for c in row)
+    assert "2月当月" not in text and "2025年2月中国" not in text
+    assert shown["表1"][0][0] == "表1：2025年1-2月中国芯片产品贸易进出口概况（亿美元）"
+    assert shown["表1"][2][1] == "1-2月累计" and shown["表4"][2][0] == "1-2月累计"
+    assert shown["表1"][3] == ["", "绝对值", "同比变化（%）"]
+    assert shown["表1"][4] == ["进出口总额", *(f"{result['tables']['1'][0]['ytd'][k]:.1f}" for k in ("value", "yoy"))]
+    assert [r[:3] for r in shown["表6"][4:14]] == [
+        [e["label"], f"{e['value']:.1f}", f"{e['yoy']:.1f}"] for e in result["tables"]["6"]["ytd"]]
+    cover = [r[0] for r in shown["封面"] if r and r[0]]
+    assert "（2025年1-2月）" in cover and any(n.startswith("报告期：2025年1-2月（累计") for n in cover)
+    assert any("即2025年1-2月净进口额相对2024年同期" in r[0] for r in shown["表1"] if r)
+
+
+def test_months_and_range_together_make_the_usual_edition_unless_asked(ranged_csv, monthly, tmp_path, capsys):
+    both = write_csv(pd.concat([pd.read_csv(ranged_csv, dtype=str), monthly.astype(str)]), tmp_path / "both.csv")
+    assert main(["audit", str(both), "--period", "2025-02"]) == 0
+    said = capsys.readouterr().out
+    assert "both month by month and as one combined figure" in said and "usual edition" in said
+    assert main(["tables", str(both), "--period", "2025-02", "--json"]) == 0
+    usual = json.loads(capsys.readouterr().out)
+    assert usual["edition"] == "monthly" and usual["tables"]["1"][1]["month"] is not None
+    assert main(["tables", str(both), "--period", "2025-02", "--json", "--jan-feb"]) == 0
+    asked = json.loads(capsys.readouterr().out)
+    assert main(["tables", str(ranged_csv), "--period", "2025-02", "--json"]) == 0
+    ranged = json.loads(capsys.readouterr().out)
+    assert asked == ranged  # the range rows and the monthly rows give the same issue
+    assert main(["audit", str(ranged_csv), "--period", "2025-02"]) == 0
+    assert "only as one combined figure" in capsys.readouterr().out
+    assert main(["tables", str(both), "--period", "2025-03", "--jan-feb"]) == 2
+    assert "the report month is 2025-03; give --period 2025-02" in capsys.readouterr().err
+
+
+def test_jan_feb_in_english_and_in_the_cell_functions(ranged_csv, tmp_path, capsys):
+    from tests.fake_xlwings import FakeBook, FakeCaller
+    from xladdin.excel.udf import CHIP_DATA, CHIP_RANK, CHIP_VALUE, CHIP_YOY
+
+    assert main(["tables", str(ranged_csv), "--period", "2025-02", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "Table 1: China's chip trade, January–February 2025 (USD 100 million)" in text
+    assert not CJK.search(text)
+    assert main(["tables", str(ranged_csv), "--period", "2025-02", "--json"]) == 0
+    t1 = json.loads(capsys.readouterr().out)["tables"]["1"]
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), str(ranged_csv)]) == 0
+    book = load_workbook(work)
+    assert book["表1"]["B3"].value == "1-2月累计" and book["表1"]["D3"].value is None
+    assert book["表1"]["B5"].value == pytest.approx(t1[0]["ytd"]["value"]) and book["表1"]["D5"].value is None
+    live = FakeBook(work)
+    caller = FakeCaller(live)
+    data = CHIP_DATA(live.raw_table(), live.setting("SET_PERIOD"), live.setting("SET_NET_YOY"))
+    assert "报告期 2025-02" in data
+    for span in ("1-2月", "jan-feb", "累计"):
+        assert CHIP_VALUE(data, "出口", "2025-02", span=span, caller=caller) == pytest.approx(t1[1]["ytd"]["value"])
+    assert CHIP_YOY(data, "出口", None, span="1-2月", caller=caller) == pytest.approx(t1[1]["ytd"]["yoy"])
+    assert CHIP_RANK(data, "进口", "2025-02", "province", 3, "1-2月", caller=caller)[0][0] != ""
+    assert CHIP_VALUE(data, "出口", "2025-02", caller=caller).startswith("#CHIP! no export data total for 2025-02")
+    assert CHIP_VALUE(data, "出口", "2025-01", span="1-2月", caller=caller).startswith("#CHIP! span '1-2月'")

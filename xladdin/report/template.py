@@ -112,6 +112,8 @@ def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
     group = edition.words["widths"][spec.kind]
     widths = (group[:1] if spec.kind != "ranking" else []) + \
         (group[1:] if spec.kind != "ranking" else group) * layout.spans
+    scale = max(1.0, 70 / sum(widths))  # one span group: widen, so the title has room
+    widths = [round(w * scale, 1) for w in widths]
     # the longest month words, to size the title and note rows
     longest = "2025-12" if layout.spans == 2 else "2025-02"
     words = Edition(edition.lang, layout.spans == 1).period_words(longest)
