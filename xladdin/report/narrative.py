@@ -79,8 +79,9 @@ PHRASES: dict[str, dict] = {
         "flat": "unchanged from a year earlier",
         "no_yoy": "with no comparable figure a year earlier",
         "list_no_yoy": "no comparable figure",
-        "join": "; ",
+        "join": "; ",  # partner names hold commas (Hong Kong, China)
         "last_join": " and ",
+        "region_join": " and ",
         "each": {"many": " of, respectively, ", "one": " of "},
         "yoy_list": "year-on-year growth rates{each}{items}",
         "count": {1: "largest", 2: "two largest", 3: "three largest"},
@@ -90,7 +91,7 @@ PHRASES: dict[str, dict] = {
         "cumulative": {"month": "", "ytd": "cumulative "},
         "net": {"month": "Net ", "ytd": "Cumulative net "},
         "net_word": {"export": "exports were ", "import": "imports were "},
-        "overview": ("{when}, China's trade in chip products{scope} {cum}totalled {total}, {total_yoy}. "
+        "overview": ("{when}, China's {cum}trade in chip products{scope} totalled {total}, {total_yoy}. "
                      "Exports were {export}, {export_yoy}; imports were {import}, {import_yoy}. "
                      "{net_when}{net_word}{net}."),
         "scope": {"month": " (goods of HS code 8542)", "ytd": ""},
@@ -274,7 +275,7 @@ class _Writer:
         flow_word = self.p["flow"][flow]
         text = self.p["partners"].format(
             when=self.when(span), prep=self.p["prep"][flow], flow=flow_word, tie=tie,
-            regions=self.p["join"].join(r["label"] for r in regions),
+            regions=self.p.get("region_join", self.p["join"]).join(r["label"] for r in regions),
             region_values=self.values([r["value"] for r in regions]),
             region_yoys=self.yoys([r["yoy"] for r in regions]),
             count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],

@@ -184,6 +184,9 @@ def _cover(book: Workbook, edition: Edition) -> None:
     # about 30 half-width characters per line at 20 pt
     ws.row_dimensions[2].height = 30 * -(-_text_width(cover["title"]) // 30) + 6
     ws.row_dimensions[4].height = 30
+    # the issuer's line: about 60 half-width characters per line at 12 pt
+    issuer = edition.words["cover"]["issuer"]
+    ws.row_dimensions[5].height = 18 * -(-_text_width(issuer) // 60) + 4
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
