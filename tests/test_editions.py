@@ -332,3 +332,28 @@ def test_jan_feb_in_english_and_in_the_cell_functions(ranged_csv, tmp_path, caps
     assert CHIP_RANK(data, "进口", "2025-02", "province", 3, "1-2月", caller=caller)[0][0] != ""
     assert CHIP_VALUE(data, "出口", "2025-02", caller=caller).startswith("#CHIP! no export data total for 2025-02")
     assert CHIP_VALUE(data, "出口", "2025-01", span="1-2月", caller=caller).startswith("#CHIP! span '1-2月'")
+
+
+def test_ribbon_makes_the_jan_feb_issue_from_range_rows(ranged_csv, tmp_path):
+    """The 刷新月报 button on a monthly workbook whose data holds January–February only as one
+    range: the first column group shows 1-2月累计, the second is left blank (stale values
+    cleared), and the finished copy has one column group."""
+    from tests.fake_xlwings import FakeBook
+    from xladdin.excel.addin import refresh_book
+
+    work = tmp_path / "月报.xlsx"
+    assert main(["init", str(work), str(ranged_csv)]) == 0
+    live = FakeBook(work)
+    ws = live.wb["表4"]
+    for row in ws.iter_rows(min_row=3, max_row=18, min_col=4, max_col=6):
+        for cell in row:
+            if cell.coordinate not in ws.merged_cells:
+                cell.value = "stale"
+    report = refresh_book(live)
+    assert report is not None and live.app.alerts == []
+    assert ws["A1"].value == "表4：2025年1-2月中国主要芯片产品贸易出口目的地（亿美元）"
+    assert ws["A3"].value == "1-2月累计" and ws["B6"].value > 0
+    assert all(ws.cell(r, c).value in (None, "") for r in range(3, 19) for c in range(4, 7))
+    finished = load_workbook(report.finished)
+    assert finished["表4"].max_column == 3 and finished["表4"]["A3"].value == "1-2月累计"
+    assert finished["表4"]["B6"].value == pytest.approx(ws["B6"].value)

@@ -254,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")
     _add_input_options(a)
     a.add_argument("--period", help="report month the data must serve, YYYY-MM")
+    a.add_argument("--jan-feb", action="store_true",
+                   help="check the data for the 1-2月 combined issue of a February report")
     a.add_argument("--json", action="store_true", help="machine-readable output")
     a.set_defaults(func=cmd_audit)
 
