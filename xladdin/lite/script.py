@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xladdin.engine.audit import audit, stop_on_errors
+from xladdin.engine.editions import parse_jan_feb, parse_lang
 from xladdin.engine.load import from_raw
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.settings import Settings
@@ -46,6 +47,14 @@ async def _setting(book: Any, name: str) -> Any:
     return await name_range(book, name).options(ndim=None).get_value()
 
 
+async def _optional_setting(book: Any, name: str) -> Any:
+    """A settings cell that workbooks made before it existed do not have (language, 1-2月合刊)."""
+    try:
+        return await _setting(book, name)
+    except XladdinError:
+        return None
+
+
 async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
     """Recompute every table of the workbook; problems are reported, never a traceback."""
     try:
@@ -54,14 +63,17 @@ async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
         period = await _setting(book, "SET_PERIOD")
         net = await _setting(book, "SET_NET_YOY")
         publication = Publication.of(await _setting(book, "SET_ISSUER"), await _setting(book, "SET_DATE"))
-        engine = from_raw(raw, Settings(net_yoy=str(net or "net_import_pct").strip()))
+        lang = parse_lang(await _optional_setting(book, "SET_LANG"))
+        jan_feb = parse_jan_feb(await _optional_setting(book, "SET_JAN_FEB"))
+        engine = from_raw(raw, Settings(net_yoy=str(net or "net_import_pct").strip(), lang=lang,
+                                        jan_feb=jan_feb))
         period = report_period(engine, None if period in (None, "") else period)
-        found = audit(engine.model, period)
+        found = audit(engine.model, period, jan_feb=jan_feb)
         for finding in found:
             if finding.severity == "warning":
                 say(f"warning: {finding.line()}")
         stop_on_errors(found, force=False)
-        plan = build_plan(engine, period, publication)
+        plan = build_plan(engine, period, publication, slots=2)  # the workbook has both span groups
         apply(plan, XlwingsBackend(book))
     except XladdinError as exc:
         say(f"error: {exc}")
