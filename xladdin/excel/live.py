@@ -63,6 +63,8 @@ class XlwingsBackend:
     def write(self, block: Block) -> None:
         """One bulk write from the name's first cell. A block with more or fewer rows than its
         name (the monthly history) clears the rows it no longer fills and resizes the name."""
+        if not block.values:  # no monthly history (data held only as ranges): nothing to write
+            return
         named = name_range(self.book, block.name)
         top = named[0, 0]
         rows, cols = block.shape

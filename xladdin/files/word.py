@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from xladdin.engine.editions import word_set
 from xladdin.files.workbook import write_atomic
 from xladdin.report.figures import CHARTS, ChartSpec
 from xladdin.report.layout import LAYOUTS
-from xladdin.report.render import DASH, NUMBER, REPORT_TITLE, Plan
+from xladdin.report.render import DASH, Plan
 
 FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).
@@ -26,11 +27,16 @@ COLUMN_CM = {"overview": [3.6, 3.1, 3.1, 3.1, 3.1], "composition": [3.4, 2.1, 2.
              "ranking": [2.5, 2.3, 2.7, 2.5, 2.3, 2.7]}
 
 
+def _figure_format(fmt: str) -> bool:
+    """A table figure's number format (one decimal; the English one with thousands separators)."""
+    return fmt.startswith(("0.0", "#,##0.0"))
+
+
 def _cell_text(value, fmt: str) -> str:
     if value is None:
         return ""
-    if fmt == NUMBER and isinstance(value, (int, float)):
-        text = f"{value:.1f}"
+    if _figure_format(fmt) and isinstance(value, (int, float)):
+        text = f"{value:,.1f}" if fmt.startswith("#,") else f"{value:.1f}"
         return "0.0" if text == "-0.0" else text
     return str(value)
 
@@ -77,21 +83,22 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_footer(doc) -> None:
+def _header_footer(doc, plan: Plan) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     section = doc.sections[0]
     section.different_first_page_header_footer = True  # the cover carries neither
     head = section.header.paragraphs[0]
-    _font(head.add_run(REPORT_TITLE), 9)
+    _font(head.add_run(str(plan.block("COVER_TITLE").values[0][0])), 9)
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(foot.add_run("第 "), 9)
+    before, between, after = word_set(plan.lang)["cover"]["page_of"]
+    _font(foot.add_run(before), 9)
     _field(foot, "PAGE")
-    _font(foot.add_run(" 页，共 "), 9)
+    _font(foot.add_run(between), 9)
     _field(foot, "NUMPAGES")
-    _font(foot.add_run(" 页"), 9)
+    _font(foot.add_run(after), 9)
 
 
 def _table(doc, plan: Plan, no: int) -> None:
@@ -145,7 +152,7 @@ def _table(doc, plan: Plan, no: int) -> None:
             text = _cell_text(values[j], fmt)
             para = table.cell(i, j).paragraphs[0]
             _font(para.add_run(text), 9, bold=is_head or bool(section))
-            numeric = not is_head and (fmt == NUMBER or text == DASH)
+            numeric = not is_head and (_figure_format(fmt) or text == DASH)
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER if is_head else (
                 WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT)
             para.paragraph_format.space_after = Pt(0)
@@ -250,7 +257,7 @@ def build_document(plan: Plan):
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.4)
-    _header_footer(doc)
+    _header_footer(doc, plan)
     _cover(doc, plan)
     items = [row[0] for row in plan.block("TEXT_BODY").values]
     kinds = _kinds(items)

@@ -68,6 +68,7 @@ class Block:
 class Plan:
     period: str
     blocks: tuple[Block, ...]
+    lang: str = "zh"
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
@@ -276,7 +277,8 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("HIST_HEAD", history_head()),
         Block(HIST_BODY, history, [[TEXT] + [NUMBER] * len(COLUMNS) for _ in history]),
     ]
-    first, last = history[0][0], history[-1][0]
+    # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
+    first, last = (history[0][0], history[-1][0]) if history else ("—", "—")
     contents += [[chart_words["charts_contents"].format(sheet=CHART_SHEET), CHART_SHEET],
                  [chart_words["history_contents"].format(sheet=HISTORY_SHEET, first=first, last=last),
                   HISTORY_SHEET]]
@@ -296,7 +298,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]
-    return Plan(period, tuple(blocks))
+    return Plan(period, tuple(blocks), edition.lang)
 
 
 class Backend(Protocol):
