@@ -16,7 +16,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.errors import XladdinError
-from xladdin.report.figures import CHART_SHEET, CHARTS, CHARTS_PER_PAGE, ChartSpec
+from xladdin.report.figures import CHARTS_PER_PAGE, ChartSpec, charts
 
 WIDTH_CM, HEIGHT_CM = 16.5, 7.0
 ROWS_PER_CHART = 15  # rows of 15 pt (7.9 cm) a chart and its gap take
@@ -73,17 +73,22 @@ def _chart(book: Workbook, spec: ChartSpec):
     return chart
 
 
-def add_charts(book: Workbook) -> None:
-    """Put every chart of CHARTS on the 图表 sheet (a workbook without one gets none)."""
-    if CHART_SHEET not in book.sheetnames:
+def add_charts(book: Workbook, lang: str = "zh") -> None:
+    """Put every chart of the edition on its charts sheet, found by its title's defined name
+    (the sheet is named in the edition's language; a workbook without one gets none)."""
+    if book.defined_names.get("CHART_TITLE") is None:
         return
-    ws = book[CHART_SHEET]
+    sheet = block_area(book, "CHART_TITLE")[0]
+    if sheet not in book.sheetnames:
+        return
+    ws = book[sheet]
+    specs = charts(lang)
     ws._charts.clear()
     ws.row_breaks.brk = []
-    for i, spec in enumerate(CHARTS):
+    for i, spec in enumerate(specs):
         row = 3 + i * ROWS_PER_CHART + (i // PER_PAGE) * 2
         if i and i % PER_PAGE == 0:
             ws.row_breaks.append(Break(id=row - 2))
         ws.add_chart(_chart(book, spec), f"A{row}")
-    last = 3 + len(CHARTS) * ROWS_PER_CHART + (len(CHARTS) // PER_PAGE) * 2
+    last = 3 + len(specs) * ROWS_PER_CHART + (len(specs) // PER_PAGE) * 2
     ws.print_area = f"A1:J{last}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from xladdin.engine.editions import word_set
 from xladdin.files.workbook import write_atomic
-from xladdin.report.figures import CHARTS, ChartSpec
+from xladdin.report.figures import ChartSpec, charts, words
 from xladdin.report.layout import LAYOUTS
 from xladdin.report.render import DASH, Plan
 
@@ -275,8 +275,8 @@ def build_document(plan: Plan):
         if ends_part and kind != "section":
             table_no += 1
             _table(doc, plan, table_no)
-    _paragraph(doc, "附图", 14, bold=True, space_after=8)
-    for spec in CHARTS:
+    _paragraph(doc, words(plan.lang)["word_heading"], 14, bold=True, space_after=8)
+    for spec in charts(plan.lang):
         doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(16))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     return doc

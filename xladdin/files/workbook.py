@@ -179,7 +179,7 @@ def render(book: Workbook, engine: Engine, period: str, publication: Publication
            forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
     plan = build_plan(engine, period, publication, forced, slots)
     apply(plan, OpenpyxlBackend(book))
-    add_charts(book)
+    add_charts(book, plan.lang)
     return plan
 
 

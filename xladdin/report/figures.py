@@ -11,25 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xladdin.engine.editions import word_set
 from xladdin.engine.history import COLUMNS, monthly_history
 from xladdin.engine.metrics import Engine
 from xladdin.report.layout import REGION_ROWS
 
-HISTORY_SHEET, CHART_SHEET = "月度数据", "图表"
 HIST_BODY = "HIST_BODY"
 
-WORDS = {
-    "zh": {
-        "title": "中国芯片产品贸易月度数据（亿美元）",
-        "note": "净出口额 = 出口额 − 进口额，其同比变化口径同表1；空白表示缺少上年同期或年初月份的数据。",
-        "spans": {"month": "当月", "ytd": "年初至当月累计"},
-        "period": "月份",
-        "heads": ("出口额", "同比（%）", "进口额", "同比（%）", "净出口额", "同比变化"),
-        "charts_title": "中国芯片产品贸易图表：月度走势、产品结构与主要贸易伙伴",
-        "charts_contents": "{sheet}：月度出口额、进口额及同比增速，产品结构，主要贸易伙伴",
-        "history_contents": "{sheet}：{first} 至 {last} 每月及累计的出口额、进口额、净出口额及同比",
-    },
-}
+
+def words(lang: str = "zh") -> dict:
+    """The words of the history sheet and the charts (``[figures]`` of the word set)."""
+    return word_set(lang)["figures"]
+
+
+def history_sheet(lang: str = "zh") -> str:
+    return word_set(lang)["sheets"]["history"]
+
+
+def chart_sheet(lang: str = "zh") -> str:
+    return word_set(lang)["sheets"]["charts"]
 
 
 @dataclass(frozen=True)
@@ -48,20 +48,28 @@ class ChartSpec:
 
 
 _TOP_FIRST = REGION_ROWS + 3  # top-10 rows of tables 4/5 start after the regions and two labels
-CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("column", "月度出口额与进口额（亿美元）", HIST_BODY, 1, ((2, "出口额"), (4, "进口额")),
-              y_title="亿美元"),
-    ChartSpec("line", "月度出口额与进口额同比增速（%）", HIST_BODY, 1, ((3, "出口同比"), (5, "进口同比")),
-              y_title="%"),
-    ChartSpec("pie", "当月出口产品结构（亿美元）", "T2_BODY", 1, ((2, "出口额"),), count=5),
-    ChartSpec("pie", "当月进口产品结构（亿美元）", "T3_BODY", 1, ((2, "进口额"),), count=5),
-    ChartSpec("bar", "当月前十大出口目的地（亿美元）", "T4_BODY", 1, ((2, "出口额"),),
-              first=_TOP_FIRST, count=10),
-    ChartSpec("bar", "当月前十大进口来源地（亿美元）", "T5_BODY", 1, ((2, "进口额"),),
-              first=_TOP_FIRST, count=10),
+#: each chart without its words: (title key, kind, block, series (column, series key), axis
+#: key, first row, row count)
+_SHAPES = (
+    ("trade", "column", HIST_BODY, ((2, "export"), (4, "import")), "value", 1, None),
+    ("growth", "line", HIST_BODY, ((3, "export_yoy"), (5, "import_yoy")), "pct", 1, None),
+    ("export_products", "pie", "T2_BODY", ((2, "export"),), "", 1, 5),
+    ("import_products", "pie", "T3_BODY", ((2, "import"),), "", 1, 5),
+    ("export_partners", "bar", "T4_BODY", ((2, "export"),), "value", _TOP_FIRST, 10),
+    ("import_partners", "bar", "T5_BODY", ((2, "import"),), "value", _TOP_FIRST, 10),
 )
 
 
+def charts(lang: str = "zh") -> tuple[ChartSpec, ...]:
+    """The charts of an edition, in its words."""
+    w = words(lang)
+    return tuple(ChartSpec(kind, w["chart_titles"][key], block, 1,
+                           tuple((col, w["series"][name]) for col, name in series),
+                           first=first, count=count, y_title=w["axes"].get(axis, ""))
+                 for key, kind, block, series, axis, first, count in _SHAPES)
+
+
+CHARTS = charts()
 CHARTS_PER_PAGE = 3
 CHART_PAGES = -(-len(CHARTS) // CHARTS_PER_PAGE)
 
@@ -74,7 +82,7 @@ def history_rows(engine: Engine) -> list[list]:
 
 def history_head(lang: str = "zh") -> list[list]:
     """The two header rows over the history block."""
-    w = WORDS[lang]
+    w = words(lang)
     first = [w["period"]] + [None] * len(COLUMNS)
     first[1], first[1 + len(w["heads"])] = w["spans"]["month"], w["spans"]["ytd"]
     return [first, [None, *w["heads"], *w["heads"]]]

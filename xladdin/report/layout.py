@@ -138,6 +138,6 @@ def first_pages(text_heights: list[float], chart_pages: int, lang: str = "zh",
     for layout in layouts(lang, spans).values():
         pages[layout.sheet] = page
         page += 1
-    pages["图表"] = page
-    pages["月度数据"] = page + chart_pages
+    pages[sheets["charts"]] = page
+    pages[sheets["history"]] = page + chart_pages
     return pages

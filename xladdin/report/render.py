@@ -29,13 +29,11 @@ from xladdin.engine.tables import (
 from xladdin.errors import XladdinError
 from xladdin.report.figures import (
     CHART_PAGES,
-    CHART_SHEET,
     HIST_BODY,
-    HISTORY_SHEET,
-    WORDS,
     history_head,
     history_rows,
 )
+from xladdin.report.figures import words as figure_words
 from xladdin.report.layout import (
     DEFAULT_ISSUER,
     SETTINGS_SHEET,
@@ -269,19 +267,20 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
-    chart_words = WORDS["zh"]  # the charts and the monthly history have Chinese words only
+    chart_words = figure_words(edition.lang)
+    chart_sheet, history_sheet = ws["sheets"]["charts"], ws["sheets"]["history"]
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
         _text_block("HIST_TITLE", [[chart_words["title"]]]),
         _text_block("HIST_NOTE", [[chart_words["note"]]]),
-        _text_block("HIST_HEAD", history_head()),
+        _text_block("HIST_HEAD", history_head(edition.lang)),
         Block(HIST_BODY, history, [[TEXT] + [NUMBER] * len(COLUMNS) for _ in history]),
     ]
     # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
     first, last = (history[0][0], history[-1][0]) if history else ("—", "—")
-    contents += [[chart_words["charts_contents"].format(sheet=CHART_SHEET), CHART_SHEET],
-                 [chart_words["history_contents"].format(sheet=HISTORY_SHEET, first=first, last=last),
-                  HISTORY_SHEET]]
+    contents += [[chart_words["charts_contents"].format(sheet=chart_sheet), chart_sheet],
+                 [chart_words["history_contents"].format(sheet=history_sheet, first=first, last=last),
+                  history_sheet]]
     pages = report_pages(edition.lang, slots or len(edition.spans))
     contents = [[title, pages[sheet]] for title, sheet in contents]
     cover = ws["cover"]

@@ -25,7 +25,7 @@ from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
 from xladdin.engine.tables import notes_of
-from xladdin.report.figures import CHART_SHEET, HIST_BODY, HISTORY_SHEET
+from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import (
     DATA_FORMULA,
     DATA_NAME,
@@ -181,6 +181,18 @@ def _cover(book: Workbook, edition: Edition) -> None:
             else:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
         _name(book, name, ws.title, _abs(row, 1, rows, 2 if contents else 1))
+    # the contents' lines, sized from their longest text: about 60 half-width characters per
+    # line at 11 pt in column A
+    figure = edition.words["figures"]
+    sheets = edition.words["sheets"]
+    lines = [cover["contents_text"].format(sheet=sheets["text"], first="", last=""),
+             *(edition.words["titles"][str(layout.spec.no)].format(**words)
+               for layout in layouts(edition.lang, len(edition.spans)).values()),
+             figure["charts_contents"].format(sheet=sheets["charts"]),
+             figure["history_contents"].format(sheet=sheets["history"], first="2025-12", last="2025-12")]
+    for i, line in enumerate(lines):
+        ws.row_dimensions[spots["COVER_CONTENTS"][0] + i].height = \
+            17 * -(-_text_width(line) * 1.1 // 60) + 4
     # about 30 half-width characters per line at 20 pt
     ws.row_dimensions[2].height = 30 * -(-_text_width(cover["title"]) // 30) + 6
     ws.row_dimensions[4].height = 30
@@ -214,9 +226,10 @@ def _text_sheet(book: Workbook, edition: Edition) -> None:
     ws.print_area = f"A1:A{len(kinds)}"
 
 
-def _history_sheet(book: Workbook) -> None:
+def _history_sheet(book: Workbook, edition: Edition) -> None:
     """月度数据: title, note, two header rows and a body that grows with the months held."""
-    ws = book.create_sheet(HISTORY_SHEET)
+    sheet = edition.words["sheets"]["history"]
+    ws = book.create_sheet(sheet)
     width = 1 + len(COLUMNS)
     font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -242,10 +255,10 @@ def _history_sheet(book: Workbook) -> None:
         ws.column_dimensions[get_column_letter(c)].width = 9 if c == 1 else 8.5
     ws.row_dimensions[4].height = 30
     ws.freeze_panes = "B5"
-    _name(book, "HIST_TITLE", HISTORY_SHEET, _abs(1, 1))
-    _name(book, "HIST_NOTE", HISTORY_SHEET, _abs(2, 1))
-    _name(book, "HIST_HEAD", HISTORY_SHEET, _abs(3, 1, 2, width))
-    _name(book, HIST_BODY, HISTORY_SHEET, _abs(5, 1, 1, width))  # resized to the months written
+    _name(book, "HIST_TITLE", sheet, _abs(1, 1))
+    _name(book, "HIST_NOTE", sheet, _abs(2, 1))
+    _name(book, "HIST_HEAD", sheet, _abs(3, 1, 2, width))
+    _name(book, HIST_BODY, sheet, _abs(5, 1, 1, width))  # resized to the months written
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -253,12 +266,13 @@ def _history_sheet(book: Workbook) -> None:
     ws.print_title_rows = "3:4"
 
 
-def _chart_sheet(book: Workbook) -> None:
+def _chart_sheet(book: Workbook, edition: Edition) -> None:
     """图表: a title; the charts are added when the report is rendered (files/charts.py)."""
-    ws = book.create_sheet(CHART_SHEET)
+    sheet = edition.words["sheets"]["charts"]
+    ws = book.create_sheet(sheet)
     ws.sheet_view.showGridLines = False
     ws.cell(1, 1).font = Font(name=FONT, size=12, bold=True)
-    _name(book, "CHART_TITLE", CHART_SHEET, _abs(1, 1))
+    _name(book, "CHART_TITLE", sheet, _abs(1, 1))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
 
@@ -335,8 +349,8 @@ def make_template(edition: Edition | None = None) -> Workbook:
     _text_sheet(book, edition)
     for layout in layouts(edition.lang, len(edition.spans)).values():
         _table_sheet(book, layout, edition)
-    _chart_sheet(book)
-    _history_sheet(book)
+    _chart_sheet(book, edition)
+    _history_sheet(book, edition)
     _print_layout(book, edition)
     _raw(book)
     _settings(book, edition)
