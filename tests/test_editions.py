@@ -54,6 +54,9 @@ def test_english_workbook_has_english_sheets_titles_and_no_chinese(shown):
     chinese = [(sheet, cell) for sheet, grid in en.items() if sheet in own for row in grid for cell in row
                if CJK.search(cell)]
     assert chinese == []
+    assert en["Charts"][0][0] == "Charts: monthly trend, products and main partners"
+    assert en["Monthly data"][0][0] == "China's chip trade by month (USD 100 million)"
+    assert en["Monthly data"][2][:2] == ["Month", "The month"]
     assert en["Table 1"][2][1:4] == ["July", "", "January–July"]
     assert en["Table 1"][3] == ["", "Value", "YoY (%)", "Value", "YoY (%)"]
     assert [r[0] for r in en["Table 1"][4:8]] == ["Total trade", "Exports", "Imports",

@@ -181,7 +181,7 @@ def _cover(book: Workbook, edition: Edition) -> None:
             else:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
         _name(book, name, ws.title, _abs(row, 1, rows, 2 if contents else 1))
-    # the contents' lines, sized from their longest text: about 60 half-width characters per
+    # the contents' lines, sized from their longest text: about 72 half-width characters per
     # line at 11 pt in column A
     figure = edition.words["figures"]
     sheets = edition.words["sheets"]
@@ -192,7 +192,7 @@ def _cover(book: Workbook, edition: Edition) -> None:
              figure["history_contents"].format(sheet=sheets["history"], first="2025-12", last="2025-12")]
     for i, line in enumerate(lines):
         ws.row_dimensions[spots["COVER_CONTENTS"][0] + i].height = \
-            17 * -(-_text_width(line) * 1.1 // 60) + 4
+            16 * -(-_text_width(line) // 72) + 2
     # about 30 half-width characters per line at 20 pt
     ws.row_dimensions[2].height = 30 * -(-_text_width(cover["title"]) // 30) + 6
     ws.row_dimensions[4].height = 30
