@@ -56,3 +56,18 @@ def demo_result(demo_engine):
     from xladdin.engine.tables import compute_tables
 
     return compute_tables(demo_engine, "2025-07")
+
+
+@pytest.fixture(scope="session")
+def tables_json():
+    """What ``xladdin tables --demo --period 2025-07 --json`` prints: the figures every front end
+    (cell functions, Lite) must equal."""
+    import contextlib
+    import io
+
+    from xladdin.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["tables", "--demo", "--period", "2025-07", "--json"]) == 0
+    return json.loads(out.getvalue())["tables"]

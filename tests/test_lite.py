@@ -4,8 +4,6 @@ the registration metadata xlwings' Lite decorators produce, the wheel."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -35,14 +33,6 @@ def workbook(tmp_path_factory):
     path = tmp_path_factory.mktemp("lite") / "L.xlsx"
     assert main(["init", str(path), "--demo", "--lite"]) == 0
     return path
-
-
-@pytest.fixture(scope="module")
-def tables_json():
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["tables", "--demo", "--period", "2025-07", "--json"]) == 0
-    return json.loads(out.getvalue())["tables"]
 
 
 def lite_raw(book: FakeBook) -> list[list]:

@@ -6,9 +6,6 @@ passes it (header row, numbers as floats); every other function takes its handle
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 from datetime import datetime
 
 import pytest
@@ -34,15 +31,6 @@ def workbook(tmp_path_factory):
     path = tmp_path_factory.mktemp("udf") / "月报.xlsx"
     assert main(["init", str(path), "--demo"]) == 0
     return path
-
-
-@pytest.fixture(scope="module")
-def tables_json():
-    """What ``xladdin tables --demo --period 2025-07 --json`` prints."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["tables", "--demo", "--period", "2025-07", "--json"]) == 0
-    return json.loads(out.getvalue())["tables"]
 
 
 @pytest.fixture(scope="module")
