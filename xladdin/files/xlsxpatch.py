@@ -242,8 +242,9 @@ class XlsxPatch:
                 if item.filename in skip:
                     continue
                 if item.filename in self.replaced:
-                    with dst.open(item.filename, "w", force_zip64=True) as sink:  # BULK_LEVEL
-                        for chunk in self.replaced[item.filename]:
+                    chunks = self.replaced[item.filename]
+                    with open_member(dst, item.filename, sum(map(len, chunks))) as sink:
+                        for chunk in chunks:
                             sink.write(chunk)
                 elif item.filename in self.trees:
                     xml = etree.tostring(self.trees[item.filename], xml_declaration=True,
@@ -302,6 +303,22 @@ class XlsxPatch:
             for element in table.iter(f"{Q}autoFilter"):
                 element.set("ref", ref)
             self.trees[table_part] = table
+
+
+def open_member(dst: zipfile.ZipFile, name: str, size: int):
+    """A member of ``dst`` to stream ``size`` bytes into (deflated at ``dst``'s level), with a
+    ZIP64 extra only if the member needs one.
+
+    A member streamed without a known size would have to reserve ZIP64 in its local header
+    (``force_zip64``) in case it grows past 4 GiB; ``zipfile`` then writes that extra in the
+    local header but not in the central directory, and strict readers (SheetJS; Excel is
+    known to be strict about ZIP64) refuse the file. The size is known here, so the member
+    uses ZIP64 exactly when it exceeds 4 GiB, and then in both records (``zipfile`` adds the
+    central extra for sizes past the limit).
+    """
+    # Given a name (not a ZipInfo), zipfile takes dst's compression level and reserves ZIP64
+    # only when told to.
+    return dst.open(name, "w", force_zip64=size > zipfile.ZIP64_LIMIT)
 
 
 def copy_compressed(source: Path, item: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
