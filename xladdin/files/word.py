@@ -253,6 +253,7 @@ def build_document(plan: Plan):
     from docx.shared import Cm
 
     doc = Document()
+    _drop_styles_with_effects(doc)
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
@@ -280,6 +281,16 @@ def build_document(plan: Plan):
         doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(16))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     return doc
+
+
+def _drop_styles_with_effects(doc) -> None:
+    """Drop python-docx's ``stylesWithEffects.xml``: an optional copy of the styles for Word
+    2010 that Word 2013 and later no longer write. Kept, it would go stale as soon as styles
+    are added (the header and footer styles), and Word may call such a file unreadable; without
+    it Word uses ``styles.xml``. An unreferenced part is not saved."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
 
 
 def _kinds(items: list[str]) -> list[str]:
