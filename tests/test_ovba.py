@@ -14,8 +14,8 @@ import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from xladdin.errors import XladdinError
-from xladdin.files.cfb import Node, write_cfb
-from xladdin.files.ovba import (
+from xladdin.excel.cfb import Node, write_cfb
+from xladdin.excel.ovba import (
     class_module,
     compress,
     document_module,

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xladdin.errors import XladdinError
-from xladdin.files.ovba import Module, class_module, document_module, standard_module, write_vba_project
+from xladdin.excel.ovba import Module, class_module, document_module, standard_module, write_vba_project
 
 PROJECT_NAME = "xladdin"
 #: A fixed project id, so that builds are reproducible and no other project shares it.

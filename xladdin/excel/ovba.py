@@ -17,7 +17,7 @@ import struct
 from dataclasses import dataclass
 
 from xladdin.errors import XladdinError
-from xladdin.files.cfb import Node, write_cfb
+from xladdin.excel.cfb import Node, write_cfb
 
 CHUNK = 4096
 #: Office's own type library: IRibbonControl, the ribbon callbacks' argument type.
