@@ -110,6 +110,20 @@ class FakeRange:
         self.sheet.book.writes.append((self.sheet.name, self.row, self.col, len(grid), len(grid[0])))
 
     @property
+    def formula2(self) -> Any:
+        """Each cell's formula, or its constant as text ("" when empty), as COM gives them: a
+        single cell's text, else rows of texts."""
+        grid = [[_formula(self.sheet.ws.cell(self.row + i, self.col + j).value) for j in range(self.cols)]
+                for i in range(self.rows)]
+        return grid[0][0] if self.rows == self.cols == 1 else grid
+
+    @formula2.setter
+    def formula2(self, formula: str) -> None:
+        """A formula typed in again (Excel binds its names anew); recorded."""
+        self.sheet.ws.cell(self.row, self.col).value = formula
+        self.sheet.book.formulas_entered.append((self.sheet.name, self.row, self.col, formula))
+
+    @property
     def number_format(self) -> str:
         return self.sheet.ws.cell(self.row, self.col).number_format
 
@@ -149,9 +163,16 @@ class FakeTable:
         self.range = sheet.range(ref)
 
 
+def _formula(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 class _Sheets:
     def __init__(self, book: FakeBook) -> None:
         self.book = book
+
+    def __iter__(self):
+        return iter([FakeSheet(self.book, name) for name in self.book.wb.sheetnames])
 
     def __getitem__(self, name: str) -> FakeSheet:
         if name not in self.book.wb.sheetnames:
@@ -200,6 +221,7 @@ class FakeBook:
         self.raw_cells_read = 0
         self.writes: list[tuple] = []
         self.async_reads: list[tuple[str, int, int]] = []
+        self.formulas_entered: list[tuple[str, int, int, str]] = []
 
     def raw_table(self) -> list[list[Any]]:
         """What Excel passes for ``RawData[#All]`` (read without counting, as Excel does it)."""

@@ -81,6 +81,26 @@ def test_ribbon_main_refreshes_the_live_workbook_like_build(live, tmp_path, demo
     assert_shown_report(sheets_as_shown(finished, tmp_path / "csv"), demo_result)
 
 
+def test_ribbon_enters_again_every_formula_that_calls_a_chip_function(live):
+    """The data cell init wrote (and any =CHIP_* cell of the user's) is typed in again, with
+    dynamic-array semantics, so Excel binds it to the loaded add-in; other formulas and
+    constants are left alone, and 原始数据 is not read for formulas."""
+    from xladdin.excel.addin import refresh_book
+    from xladdin.report.layout import DATA_FORMULA, DATA_NAME
+
+    wb = live.wb
+    sheet, ref = next(iter(wb.defined_names[DATA_NAME].destinations))
+    c, r, _, _ = range_boundaries(ref.replace("$", ""))
+    assert wb[sheet].cell(r, c).value == DATA_FORMULA  # as init wrote it
+    wb["表1"]["K40"].value = '=chip_value(数据,"出口")'
+    wb["表1"]["K41"].value = "=SUM(1,2)"
+    wb["表1"]["K42"].value = "CHIP_ as text"
+    assert refresh_book(live) is not None
+    assert sorted(live.formulas_entered) == sorted([(sheet, r, c, DATA_FORMULA),
+                                                    ("表1", 40, 11, '=chip_value(数据,"出口")')])
+    assert wb["表1"]["K41"].value == "=SUM(1,2)" and wb["表1"]["K42"].value == "CHIP_ as text"
+
+
 def test_ribbon_resizes_the_history_to_the_months_held(live):
     """A history longer or shorter than its name (months imported or removed since the last
     refresh): the rows are written or cleared and the name follows, as Excel's Name.RefersTo."""

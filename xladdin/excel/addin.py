@@ -97,14 +97,17 @@ def refresh_book(book: Any) -> RefreshReport | None:
 
 
 def _refresh(book: Any) -> RefreshReport:
-    # Imported here, not at the top: every click starts Python afresh (RunPython), and the
-    # status bar should say what is happening before the engine's libraries are loaded.
+    # Imported here, not at the top, so the status bar says what is happening before the
+    # engine's libraries load. On Windows, with ``Use UDF Server = True``, xlwings' RunPython
+    # runs every click in the one Python of the UDF server (XLPy.Exec): only the first click
+    # after it starts pays for these imports. On macOS RunPython starts a Python per click.
     from xladdin.engine.audit import audit, stop_on_errors
     from xladdin.engine.load import from_raw
     from xladdin.excel.live import (
         XlwingsBackend,
         publication_from_book,
         raw_from_book,
+        rebind_cell_functions,
         settings_from_book,
     )
     from xladdin.files.workbook import finished_name
@@ -123,6 +126,7 @@ def _refresh(book: Any) -> RefreshReport:
     app.screen_updating = False
     try:
         apply(plan, XlwingsBackend(book))
+        rebind_cell_functions(book)  # the file's =CHIP_* calls, bound to the loaded add-in
     finally:
         app.screen_updating = True
     if not book.fullname or not os.path.isabs(book.fullname):

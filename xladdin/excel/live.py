@@ -135,6 +135,33 @@ def publication_from_book(book: Any) -> Publication:
     return Publication.of(name_range(book, "SET_ISSUER").value, name_range(book, "SET_DATE").value)
 
 
+def rebind_cell_functions(book: Any) -> int:
+    """Re-enter every formula that calls a ``CHIP_`` function, so Excel binds it to the add-in
+    that is loaded now; returns how many were re-entered.
+
+    A file written by xladdin (or another program) stores ``CHIP_DATA(…)`` as bare text, while
+    Excel stores a call to an add-in function with a link to the add-in: Excel may open the
+    bare call as an unknown name (``#NAME?``). Typing the formula again, as ``formula2`` does
+    (dynamic-array semantics, so no ``@`` is added), makes Excel look the name up among the
+    loaded add-ins. Each sheet's formulas are read in one request; 原始数据 holds none and is
+    skipped. Cells a spilled array fills have no formula of their own and are left alone.
+    """
+    count = 0
+    for sheet in book.sheets:
+        if sheet.name == RAW_SHEET:
+            continue
+        used = sheet.used_range
+        rows, cols = used.shape
+        formulas = used.formula2
+        flat = ([formulas] if not isinstance(formulas, (list, tuple)) else
+                [f for row in formulas for f in (row if isinstance(row, (list, tuple)) else [row])])
+        for index, formula in enumerate(flat[:rows * cols]):
+            if isinstance(formula, str) and formula.startswith("=") and "CHIP_" in formula.upper():
+                sheet.range((used.row + index // cols, used.column + index % cols)).formula2 = formula
+                count += 1
+    return count
+
+
 def raw_table_values(book: Any) -> list[list[Any]]:
     """What ``RawData[#All]`` passes to the data cell: the table's header and rows, one bulk read."""
     try:
