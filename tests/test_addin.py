@@ -363,7 +363,7 @@ def test_install_fails_loudly_when_xlwings_did_not_copy(tmp_path, monkeypatch):
         print("Error: Failed to install the add-in: If Excel is running, quit Excel and try again.")
 
     monkeypatch.setattr(xlwings.cli, "addin_install", failing_install)
-    monkeypatch.setattr(addin_module, "xlstart_folder", lambda: tmp_path / "XLSTART")
+    monkeypatch.setattr(addin_module, "xlstart_folder", lambda *args: tmp_path / "XLSTART")
     with pytest.raises(XladdinError, match="not copied into .*XLSTART.*If Excel is running, quit Excel"):
         install_addin(python=sys.executable, platform="win32")
     assert not (tmp_path / "XLSTART" / "xladdin.xlam").exists()
@@ -378,9 +378,41 @@ def test_install_through_xlwings_copies_and_verifies(tmp_path, monkeypatch):
     target.mkdir()
     monkeypatch.setattr(xlwings.cli, "addin_install",
                         lambda args: shutil.copyfile(args.file, target / Path(args.file).name))
-    monkeypatch.setattr(addin_module, "xlstart_folder", lambda: target)
+    monkeypatch.setattr(addin_module, "xlstart_folder", lambda *args: target)
     addin, _ = install_addin(python=sys.executable, platform="win32")
     assert read_sheet_config(addin.read_bytes(), "xladdin.conf")["UDF MODULES"] == "xladdin.excel.udf"
+
+
+def test_a_replayed_macos_install_passes_doctor(tmp_path, monkeypatch):
+    """xlwings' own installer replayed as on a Mac with Excel 365: asked for its start-up
+    folder, Excel answers with Office's group container; the add-in goes there, RunPython's
+    AppleScript into Excel's script folder, and doctor, looking where Excel looks, passes."""
+    import xlwings
+    import xlwings.cli
+
+    home = tmp_path / "Users" / "张伟"
+    reported = home / "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
+
+    def excel_startup_path(global_location=False):  # Application.StartupPath; Excel creates it
+        reported.mkdir(parents=True, exist_ok=True)
+        return str(reported)
+
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(xlwings, "apps", [])  # no running Excel holding the add-in open
+    monkeypatch.setattr(xlwings.cli, "get_addin_dir", excel_startup_path)
+    old = home / addin_module.MAC_OLD_STARTUP / "xladdin.xlam"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"an earlier install's copy, which Excel never loads")
+    addin, _ = install_addin(python=sys.executable, prefix=sys.prefix, platform="darwin")
+    assert addin == reported / "xladdin.xlam"
+    xlwings.cli.runpython_install(None)  # what install runs on a Mac (sys.platform darwin)
+    checks = doctor(platform="darwin", home=home)
+    assert [c.label for c in checks if not c.ok] == [], [c for c in checks if not c.ok]
+    assert str(reported) in checks[0].detail
+    # without it there, doctor points at the folder Excel uses and at the stale copy
+    addin.unlink()
+    checks = doctor(platform="darwin", home=home)
+    assert not checks[0].ok and str(reported) in checks[0].detail and "does not load" in checks[0].detail
 
 
 def test_doctor_reports_what_xlwings_will_resolve(tmp_path):

@@ -289,12 +289,23 @@ def read_addin(path: Path) -> tuple[list[tuple[str, Any]], str]:
 
 # --- installing ------------------------------------------------------------------------------
 
-def xlstart_folder() -> Path:
-    """Where Excel opens add-ins from at start-up, per platform."""
-    if sys.platform.startswith("win"):
-        return Path(os.environ.get("APPDATA", Path.home())) / "Microsoft" / "Excel" / "XLSTART"
-    if sys.platform == "darwin":
-        return Path.home() / "Library/Containers/com.microsoft.Excel/Data/Library/Application Support/Microsoft/Office/XLSTART"  # noqa: E501
+#: The start-up folder Excel 2016 and later (Microsoft 365) report on macOS (``Application.
+#: StartupPath``, which xlwings' installer asks for), under the user's home: Office's shared
+#: group container, not Excel's own sandbox.
+MAC_STARTUP = "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
+#: Where xladdin 0.1.0 put the add-in on macOS when Excel could not be asked; Excel does not look there.
+MAC_OLD_STARTUP = ("Library/Containers/com.microsoft.Excel/Data/Library/Application Support/Microsoft/"
+                   "Office/XLSTART")
+
+
+def xlstart_folder(platform: str | None = None, home: Path | None = None) -> Path:
+    """Where Excel opens add-ins from at start-up, per platform (as Excel reports it)."""
+    platform = platform or sys.platform
+    home = home or Path.home()
+    if platform.startswith("win"):
+        return Path(os.environ.get("APPDATA", home)) / "Microsoft" / "Excel" / "XLSTART"
+    if platform == "darwin":
+        return home / MAC_STARTUP
     raise XladdinError("Excel add-ins install on Windows or macOS; on this system use 'xladdin build' "
                        "and 'xladdin refresh' instead (or pass --xlstart DIR to copy the add-in anyway)")
 
@@ -337,10 +348,10 @@ def interpreter_settings(python: str, prefix: str, platform: str,
     return [("Interpreter_Mac", python), *conda]
 
 
-def _excel_startup_folder() -> Path:
+def _excel_startup_folder(platform: str | None = None) -> Path:
     """Excel's own start-up folder, where xlwings' installer copies to (it asks Excel, which
     may differ from the usual place); the usual place when Excel cannot be asked."""
-    folder = xlstart_folder()  # refuses on systems without Excel
+    folder = xlstart_folder(platform)  # refuses on systems without Excel
     try:
         from xlwings.cli import get_addin_dir
 
@@ -379,7 +390,7 @@ def install_addin(xlstart: Path | None = None, python: str | None = None, prefix
     platform = platform or sys.platform
     settings = interpreter_settings(python or sys.executable, prefix or sys.prefix, platform,
                                     os.environ.get("CONDA_EXE"))
-    folder = Path(xlstart) if xlstart else _excel_startup_folder()
+    folder = Path(xlstart) if xlstart else _excel_startup_folder(platform)
     with tempfile.TemporaryDirectory() as temp:
         built = build_addin(Path(temp) / ADDIN_NAME, settings)
         if xlstart:
@@ -473,10 +484,13 @@ def doctor(xlstart: Path | None = None, platform: str | None = None, home: Path 
     platform = platform or sys.platform
     home = home or Path.home()
     ansi = ansi or (locale.getencoding() if platform.startswith("win") else "utf-8")
-    folder = Path(xlstart) if xlstart else xlstart_folder()
+    folder = Path(xlstart) if xlstart else xlstart_folder(platform, home)
     path = folder / ADDIN_NAME
     if not path.exists():
-        return [Check("add-in", False, f"{path} does not exist", "run 'xladdin addin install'")]
+        old = home / MAC_OLD_STARTUP / ADDIN_NAME
+        stale = f"; the copy in {old.parent} is one Excel does not load" if (
+            platform == "darwin" and not xlstart and old.exists()) else ""
+        return [Check("add-in", False, f"{path} does not exist{stale}", "run 'xladdin addin install'")]
     rows, stamp = read_addin(path)
     checks = [Check("add-in", True, f"{path} ({stamp or 'no build stamp'})")]
     sheet = {key.upper(): value for key, value in rows}
