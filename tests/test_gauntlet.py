@@ -111,6 +111,16 @@ def test_a_member_past_the_zip64_limit_says_so_in_both_headers(tmp_path, monkeyp
     assert sheet.count(b"<row ") == len(rows) + 1
 
 
+def test_refresh_mends_the_zip64_header_of_a_workbook_made_by_0_1_0(tmp_path):
+    """Workbooks made by ``init`` before this fix carry a needless ZIP64 local header on
+    原始数据; ``refresh`` writes every member's local header anew, so one refresh mends them."""
+    work = tmp_path / "plain.xlsx"
+    shutil.copy(Path(__file__).parent / "upgrade_fixtures" / "0.1.0-7b495fe" / "plain.xlsx", work)
+    assert any("ZIP64" in p for p in zip_headers.disagreements(work))
+    assert main(["refresh", str(work)]) == 0
+    assert zip_headers.disagreements(work) == []
+
+
 #: The one finding every openpyxl file has: openpyxl writes a font's children in the order
 #: name, charset, family, b, i, …, color, sz, u, vertAlign, scheme, while the Open XML SDK's
 #: schema lists them as a sequence starting b, i, strike, … (ECMA-376 itself declares a
