@@ -126,7 +126,6 @@ def _refresh(book: Any) -> RefreshReport:
     app.screen_updating = False
     try:
         apply(plan, XlwingsBackend(book))
-        rebind_cell_functions(book)  # the file's =CHIP_* calls, bound to the loaded add-in
     finally:
         app.screen_updating = True
     if not book.fullname or not os.path.isabs(book.fullname):
@@ -135,6 +134,9 @@ def _refresh(book: Any) -> RefreshReport:
     finished = finished_name(Path(book.fullname))
     write_finished(engine, period, finished, publication=publication)
     write_word(plan, finished.with_suffix(".docx"))
+    # Last, once both copies are written: the file's =CHIP_* calls, bound to the loaded add-in
+    # (Excel recomputes them as they are entered, calling the cell functions' Python).
+    rebind_cell_functions(book)
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
 
 
