@@ -95,10 +95,12 @@ def test_ribbon_enters_again_every_formula_that_calls_a_chip_function(live):
     wb["表1"]["K40"].value = '=chip_value(数据,"出口")'
     wb["表1"]["K41"].value = "=SUM(1,2)"
     wb["表1"]["K42"].value = "CHIP_ as text"
+    wb["表1"]["K43"].value = '=_xldudf_CHIP_VALUE(数据,"出口")'  # xlwings Lite's, not this add-in's
     assert refresh_book(live) is not None
     assert sorted(live.formulas_entered) == sorted([(sheet, r, c, DATA_FORMULA),
                                                     ("表1", 40, 11, '=chip_value(数据,"出口")')])
     assert wb["表1"]["K41"].value == "=SUM(1,2)" and wb["表1"]["K42"].value == "CHIP_ as text"
+    assert wb["表1"]["K43"].value == '=_xldudf_CHIP_VALUE(数据,"出口")'
 
 
 def test_ribbon_resizes_the_history_to_the_months_held(live):

@@ -14,6 +14,7 @@ from the calling workbook: the same table and settings, read here in one bulk re
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
@@ -135,6 +136,11 @@ def publication_from_book(book: Any) -> Publication:
     return Publication.of(name_range(book, "SET_ISSUER").value, name_range(book, "SET_DATE").value)
 
 
+#: A call of a CHIP_ function by its bare name: not one bound to an Office add-in (xlwings Lite's
+#: ``_xldudf_CHIP_…``, shown as ``XLWINGS.CHIP_…``), which this add-in does not serve.
+_CALLS_CHIP = re.compile(r"(?<![\w.])CHIP_\w*\(", re.IGNORECASE)
+
+
 def rebind_cell_functions(book: Any) -> int:
     """Re-enter every formula that calls a ``CHIP_`` function, so Excel binds it to the add-in
     that is loaded now; returns how many were re-entered.
@@ -156,7 +162,7 @@ def rebind_cell_functions(book: Any) -> int:
         flat = ([formulas] if not isinstance(formulas, (list, tuple)) else
                 [f for row in formulas for f in (row if isinstance(row, (list, tuple)) else [row])])
         for index, formula in enumerate(flat[:rows * cols]):
-            if isinstance(formula, str) and formula.startswith("=") and "CHIP_" in formula.upper():
+            if isinstance(formula, str) and formula.startswith("=") and _CALLS_CHIP.search(formula):
                 sheet.range((used.row + index // cols, used.column + index % cols)).formula2 = formula
                 count += 1
     return count
