@@ -20,7 +20,7 @@ from xladdin import lite
 from xladdin.cli import main
 from xladdin.excel import udf
 from xladdin.excel.cells import Dataset
-from xladdin.files.webextension import PART, TASKPANES, read_properties, store_reference
+from xladdin.lite.webextension import PART, TASKPANES, read_properties, store_reference
 from xladdin.lite import script
 from xladdin.lite.workbook import STORE_ID
 from xladdin.report.render import build_plan
@@ -198,7 +198,7 @@ class Absent:  # fastexcel and pywin32 do not exist in Pyodide: record any attem
             Absent.tried.append(name)
             raise ImportError(name)
 sys.meta_path.insert(0, Absent())
-from xladdin.files.webextension import read_properties
+from xladdin.lite.webextension import read_properties
 namespace = {{}}
 exec(read_properties({str(workbook)!r})["main.py"], namespace)
 from tests.fake_xlwings import FakeBook
