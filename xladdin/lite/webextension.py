@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -51,11 +51,16 @@ FUNCTIONS_EXT = ("<we:extLst>"
                  "<we:customFunctionIdList/></a:ext></we:extLst>")
 
 
+def _attr(text: str) -> str:
+    """Text for a double-quoted attribute, quotes as ``&quot;`` (as Excel writes them)."""
+    return escape(text, {'"': "&quot;"})
+
+
 def part_xml(store_id: str, extension_id: str, properties: dict[str, str], functions: bool = False) -> bytes:
     """The web-extension part as Excel writes it: the store reference, the same reference as
     the alternate one (the store id upper-cased as its store), the JSON-encoded properties,
     and, when the code defines cell functions, the ``extLst`` that declares them."""
-    props = "".join(f"<we:property name={quoteattr(k)} value={quoteattr(json.dumps(v, ensure_ascii=False))}/>"
+    props = "".join(f'<we:property name="{_attr(k)}" value="{_attr(json.dumps(v, ensure_ascii=False))}"/>'
                     for k, v in properties.items())
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<we:webextension xmlns:we="{WE_NS}" id="{{{extension_id}}}">'
