@@ -393,3 +393,78 @@ def test_without_fastexcel_the_reader_gives_the_same_text(workbook, tmp_path, mo
         assert a.fillna("<blank>").values.tolist() == b.fillna("<blank>").values.tolist()
     assert slow[1][0].values.tolist()[0] == ["202507", "317088371", "abc"]
     assert len(slow[0][0]) == 3318
+
+
+# --- xladdin lite update -------------------------------------------------------------------------------
+
+OLD_LITE = ROOT / "tests" / "upgrade_fixtures" / "0.1.0-7b495fe" / "lite.xlsx"
+
+
+def members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_lite_update_re_embeds_the_code_and_keeps_every_other_part(tmp_path, capsys):
+    """A Lite workbook made by 0.1.0 (its main.py asked an index for xladdin==0.1.0): the part
+    is replaced, its ids kept, the one sheet with the bare CHIP_DATA formula gets Excel's
+    stored form, and every other member keeps its bytes. A second update changes nothing."""
+    work = tmp_path / "lite.xlsx"
+    shutil.copy(OLD_LITE, work)
+    old, old_props = members(work), read_properties(work)
+    assert "xladdin==0.1.0" in old_props["requirements.txt"]
+    assert main(["lite", "update", str(work)]) == 0
+    assert capsys.readouterr().out.strip() == ("lite.xlsx: xlwings Lite code updated from a main.py that "
+                                               f"installed xladdin from an index to xladdin {lite_version()}")
+    new, props = members(work), read_properties(work)
+    assert props["main.py"] == main_py() and "xladdin" not in props["requirements.txt"]
+    assert props["xlwingsWorkbookId"] == old_props["xlwingsWorkbookId"]
+    ids = [z.split(b'id="', 2)[1].split(b'"')[0] for z in (old[PART], new[PART])]
+    assert ids[0] == ids[1]
+    assert set(new) == set(old)
+    changed = {n for n in old if old[n] != new[n]}
+    sheets = {n for n in changed if n.startswith("xl/worksheets/")}
+    assert changed == {PART} | sheets and len(sheets) == 1
+    for n in sheets:  # only the prefix was added
+        assert new[n].replace(b"_xldudf_", b"") == old[n] and new[n].count(b"_xldudf_CHIP_") == 1
+    assert chip_formulas(work) == ["_xldudf_CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
+    assert main(["lite", "update", str(work)]) == 0
+    assert members(work) == new
+
+
+def test_refresh_says_when_the_embedded_code_is_older(tmp_path, capsys):
+    work = tmp_path / "lite.xlsx"
+    shutil.copy(OLD_LITE, work)
+    assert main(["refresh", str(work)]) == 0
+    err = capsys.readouterr().err
+    assert ("note: the xlwings Lite code in lite.xlsx is from before its code travelled in the workbook, "
+            f"older than the installed xladdin {lite_version()}; run 'xladdin lite update lite.xlsx'") in err
+    assert main(["lite", "update", str(work)]) == 0
+    assert main(["refresh", str(work)]) == 0
+    assert "xlwings Lite code" not in capsys.readouterr().err
+
+
+def test_stale_note_compares_versions(workbook, tmp_path, monkeypatch):
+    from xladdin.lite import workbook as lite_workbook
+
+    assert lite_workbook.stale_note(workbook) is None
+    monkeypatch.setattr(lite_workbook, "__version__", "0.10.0")  # installed newer than embedded 0.1.0
+    assert "is xladdin 0.1.0, older than the installed xladdin 0.10.0" in lite_workbook.stale_note(workbook)
+    plain = tmp_path / "plain.xlsx"
+    assert main(["init", str(plain), "--demo"]) == 0
+    assert lite_workbook.stale_note(plain) is None
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such workbook"),
+    (b"not a zip", "not a readable xlsx workbook"),
+])
+def test_lite_update_refuses_with_one_sentence(tmp_path, capsys, content, message):
+    work = tmp_path / "x.xlsx"
+    if content is not None:
+        work.write_bytes(content)
+    assert main(["lite", "update", str(work)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+    if content is not None:
+        assert work.read_bytes() == content and list(tmp_path.iterdir()) == [work]
