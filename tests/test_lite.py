@@ -430,6 +430,22 @@ def test_lite_update_re_embeds_the_code_and_keeps_every_other_part(tmp_path, cap
     assert chip_formulas(work) == ["_xldudf_CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
     assert main(["lite", "update", str(work)]) == 0
     assert members(work) == new
+    assert zip64_marked(OLD_LITE) and not zip64_marked(work)  # 0.1.0's ZIP64 local header is gone
+
+
+def zip64_marked(path) -> list[str]:
+    """Members whose local header claims ZIP64 (version 4.5, 0xFFFFFFFF sizes or an extra)."""
+    import struct
+
+    data = Path(path).read_bytes()
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+    marked = []
+    for info in infos:
+        version, _, _, _, _, _, size, _, _, extra = struct.unpack_from("<HHHHHIIIHH", data, info.header_offset + 4)
+        if version >= 45 or size == 0xFFFFFFFF or extra:
+            marked.append(info.filename)
+    return marked
 
 
 def test_refresh_says_when_the_embedded_code_is_older(tmp_path, capsys):

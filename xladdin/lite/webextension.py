@@ -132,7 +132,7 @@ def embed(path: Path, part: bytes, rewrite: Callable[[str, bytes], bytes | None]
                     data = _content_types(data)
                 elif rewrite is not None:
                     data = rewrite(info.filename, data) or data
-                out.writestr(info, data)
+                out.writestr(_plain(info), data)
             if adding:
                 out.writestr(TASKPANES, TASKPANES_XML)
                 out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
@@ -142,6 +142,14 @@ def embed(path: Path, part: bytes, rewrite: Callable[[str, bytes], bytes | None]
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _plain(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A member's name, date, compression and attributes without the rest of its old header
+    (a ZIP64 mark or extra field the member does not need)."""
+    plain = zipfile.ZipInfo(info.filename, info.date_time)
+    plain.compress_type, plain.external_attr = info.compress_type, info.external_attr
+    return plain
 
 
 def extension_id(path: Path) -> str | None:
