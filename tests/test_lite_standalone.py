@@ -52,7 +52,15 @@ for flow in ("出口", "进口"):
         out[flow + span] = main["CHIP_VALUE"](data, flow, None, None, None, None, span)
         out[flow + span + "yoy"] = main["CHIP_YOY"](data, flow, None, None, None, None, span)
 out["table1"] = main["CHIP_TABLE"](data, 1.0)
-print(json.dumps(out, ensure_ascii=False))
+# the 刷新月报 script, on the small fake of Lite's async book the other tests use
+import asyncio, contextlib, io
+from fake_xlwings import FakeBook
+book, said = FakeBook("L.xlsx"), io.StringIO()
+with contextlib.redirect_stdout(said):
+    asyncio.run(main["refresh_report"](book))
+out["script"] = said.getvalue().splitlines()
+out["blocks"] = sorted({str(write[0]) for write in book.writes})
+print(json.dumps(out, ensure_ascii=False, default=str))
 """
 
 
@@ -66,6 +74,7 @@ def lite_files(tmp_path_factory) -> Path:
     (folder / "main.py").write_text(props["main.py"], encoding="utf-8")
     (folder / "requirements.txt").write_text(props["requirements.txt"], encoding="utf-8")
     (folder / "run.py").write_text(RUN, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "fake_xlwings.py", folder)
     return folder
 
 
@@ -111,3 +120,5 @@ def test_main_py_alone_equals_tables_json(lite_files, tables_json, pins):
             assert out[flow + span] == approx(rows[key][part]["value"]), (flow, span)
             assert out[flow + span + "yoy"] == approx(rows[key][part]["yoy"]), (flow, span)
     assert len(out["table1"]) == len(tables_json["1"])
+    assert out["script"][-1].startswith("芯片月报：已刷新 2025-07"), out["script"]
+    assert {"表1", "表7", "封面"} <= set(out["blocks"]), out["blocks"]
