@@ -148,6 +148,7 @@ def test_init_lite_embeds_main_py_and_requirements(workbook):
     assert lines[4:] == ["pandas>=2.2.3", "openpyxl>=3.1", "lxml>=4.9"]
     assert "xladdin" not in props["requirements.txt"]
     assert props["pyodideVersion"] == "0.27.5" and props["addinVersion"] == "1.0.0.0-18"
+    assert list(props) == ["main.py", "pyodideVersion", "addinVersion", "requirements.txt"]  # as Excel-saved
     code = compile(props["main.py"], "main.py", "exec")
     namespace: dict = {}
     exec(code, namespace)

@@ -49,14 +49,14 @@ def requirements_txt(previous: str = "") -> str:
 
 
 def lite_properties(previous: dict[str, str] | None = None) -> dict[str, str]:
-    """The part's properties in the order Excel writes them; the workbook id, the recorded
-    runtime versions and any property of the analyst's are kept from ``previous``."""
+    """The part's properties, the four Excel-saved Lite workbooks hold, in their order; the
+    recorded runtime versions and any other property (Lite's settings, an older xladdin's
+    ``xlwingsWorkbookId``) are kept from ``previous``."""
     previous = previous or {}
     props = {"main.py": main_py(),
              "pyodideVersion": previous.get("pyodideVersion", PYODIDE_VERSION),
              "addinVersion": previous.get("addinVersion", ADDIN_VERSION),
-             "requirements.txt": requirements_txt(previous.get("requirements.txt", "")),
-             "xlwingsWorkbookId": previous.get("xlwingsWorkbookId", str(uuid.uuid4()))}
+             "requirements.txt": requirements_txt(previous.get("requirements.txt", ""))}
     return props | {k: v for k, v in previous.items() if k not in props}
 
 
