@@ -454,8 +454,8 @@ def test_refresh_says_when_the_embedded_code_is_older(tmp_path, capsys):
     shutil.copy(OLD_LITE, work)
     assert main(["refresh", str(work)]) == 0
     err = capsys.readouterr().err
-    assert ("note: the xlwings Lite code in lite.xlsx is from before its code travelled in the workbook, "
-            f"older than the installed xladdin {lite_version()}; run 'xladdin lite update lite.xlsx'") in err
+    assert ("note: the xlwings Lite code in lite.xlsx asks a package index for xladdin, which Lite cannot "
+            f"install; run 'xladdin lite update lite.xlsx' to embed xladdin {lite_version()} in it") in err
     assert main(["lite", "update", str(work)]) == 0
     assert main(["refresh", str(work)]) == 0
     assert "xlwings Lite code" not in capsys.readouterr().err

@@ -128,6 +128,9 @@ def stale_note(path: Path) -> str | None:
     old = embedded_version(props["main.py"])
     if old is not None and _version_key(old) >= _version_key(__version__):
         return None
-    was = f"xladdin {old}" if old else "from before its code travelled in the workbook"
-    return (f"note: the xlwings Lite code in {Path(path).name} is {was}, older than the installed "
-            f"xladdin {__version__}; run 'xladdin lite update {Path(path).name}' to bring it up to date")
+    name = Path(path).name
+    if old is None:
+        return (f"note: the xlwings Lite code in {name} asks a package index for xladdin, which Lite "
+                f"cannot install; run 'xladdin lite update {name}' to embed xladdin {__version__} in it")
+    return (f"note: the xlwings Lite code in {name} is xladdin {old}, older than the installed "
+            f"xladdin {__version__}; run 'xladdin lite update {name}' to bring it up to date")
