@@ -5,8 +5,8 @@
 // of Pyodide's CDN are not loaded), copies the xlwings sources into its file system (Lite
 // installs xlwings from requirements.txt), runs the workbook's main.py alone (it carries
 // xladdin itself) under xlwings' own Lite decorators (xlwings.server) and prints, as JSON,
-// the registration metadata they produce, which heavy modules got imported and where
-// xladdin was imported from.
+// the registration metadata they produce, which heavy modules got imported, where xladdin
+// was imported from, and what it reads of its own data files there (inside the zip).
 import fs from "node:fs";
 import path from "node:path";
 import { loadPyodide } from "pyodide";
@@ -37,7 +37,10 @@ main = types.ModuleType("main")
 with open("/home/pyodide/main.py", encoding="utf-8") as handle:
     exec(compile(handle.read(), "main.py", "exec"), main.__dict__)
 from xlwings.server import custom_functions_meta, custom_scripts_meta
-json.dumps({"platform": sys.platform, "python": sys.version.split()[0],
+from importlib import resources
+from xladdin.engine.editions import word_set
+data = resources.files("xladdin.data").joinpath("products.csv").read_text(encoding="utf-8").split(",")[0]
+json.dumps({"data": data, "words": sorted(word_set("zh"))[:3],"platform": sys.platform, "python": sys.version.split()[0],
             "functions": custom_functions_meta(main), "scripts": custom_scripts_meta(main),
             "xladdin": sys.modules["xladdin"].__file__,
             "loaded": sorted(m for m in ("pandas", "numpy", "fastexcel", "openpyxl") if m in sys.modules)},
