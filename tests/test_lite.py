@@ -20,8 +20,9 @@ from xladdin import lite
 from xladdin.cli import main
 from xladdin.excel import udf
 from xladdin.excel.cells import Dataset
-from xladdin.files.webextension import PART, TASKPANES, read_properties, store_reference
 from xladdin.lite import script
+from xladdin.lite.bundle import embedded_version, main_py, registered_names
+from xladdin.lite.webextension import PART, TASKPANES, read_properties, store_reference
 from xladdin.lite.workbook import STORE_ID
 from xladdin.report.render import build_plan
 
@@ -138,8 +139,16 @@ def test_init_lite_embeds_main_py_and_requirements(workbook):
 
     assert store_reference(workbook) == STORE_ID == "wa200008175"
     props = read_properties(workbook)
-    assert props["main.py"] == lite.MAIN_PY
-    assert props["requirements.txt"] == f"xladdin=={lite_version()}\nxlwings=={xlwings.__version__}\n"
+    assert props["main.py"] == main_py() and embedded_version(props["main.py"]) == lite_version()
+    assert "xladdin lite update WORKBOOK.xlsx" in props["main.py"][:1500]  # the header says how to update
+    # Lite's own lines first, in the form Lite writes them; never xladdin from an index
+    lines = props["requirements.txt"].splitlines()
+    assert lines[:4] == [f"xlwings=={xlwings.__version__}  # required", "python-dotenv==1.1.1  # required",
+                         "pyodide-http  # required", "black  # required"]
+    assert lines[4:] == ["pandas>=2.2.3", "openpyxl>=3.1", "lxml>=4.9"]
+    assert "xladdin" not in props["requirements.txt"]
+    assert props["pyodideVersion"] == "0.27.5" and props["addinVersion"] == "1.0.0.0-18"
+    assert list(props) == ["main.py", "pyodideVersion", "addinVersion", "requirements.txt"]  # as Excel-saved
     code = compile(props["main.py"], "main.py", "exec")
     namespace: dict = {}
     exec(code, namespace)
@@ -155,10 +164,56 @@ def test_init_lite_embeds_main_py_and_requirements(workbook):
         for part in (PART, TASKPANES, "xl/webextensions/_rels/taskpanes.xml.rels"):
             assert part in names
             etree.fromstring(z.read(part))  # well-formed
+        xml = z.read(PART).decode()
     assert "relationships/webextensiontaskpanes" in rels and 'Target="xl/webextensions/taskpanes.xml"' in rels
     assert "application/vnd.ms-office.webextension+xml" in types
     book = load_workbook(workbook)  # still an ordinary workbook to openpyxl
     assert "数据" in book.defined_names
+    assert len(xml.encode()) < 300_000, len(xml)  # the whole package inside, well under 1 MB
+
+
+def test_the_part_carries_what_excel_writes_for_lite(workbook):
+    """As Excel-saved Lite workbooks store it: the alternate store reference, the runtime
+    versions, and the extLst declaring custom functions."""
+    with zipfile.ZipFile(workbook) as z:
+        xml = z.read(PART).decode()
+    assert ('<we:alternateReferences><we:reference id="wa200008175" version="1.0.0.0" '
+            'store="WA200008175" storeType="OMEX"/></we:alternateReferences>') in xml
+    assert '<we:property name="pyodideVersion" value="&quot;0.27.5&quot;"/>' in xml
+    assert '<we:property name="addinVersion" value="&quot;1.0.0.0-18&quot;"/>' in xml
+    assert xml.index('name="main.py"') < xml.index('name="pyodideVersion"') < xml.index('name="requirements.txt"')
+    ext = xml[xml.index("<we:extLst>"):]
+    assert 'uri="{D87F86FE-615C-45B5-9D79-34F1136793EB}"><we:containsCustomFunctions/>' in ext
+    assert 'uri="{7C84B067-C214-45C3-A712-C9D94CD141B2}"><we:customFunctionIdList/>' in ext
+    assert ext.endswith("</we:extLst></we:webextension>")
+
+
+def chip_formulas(path) -> list[str]:
+    """Every formula of the workbook's sheets that calls a CHIP_ function, as stored."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    return [f for f in re.findall(r"<f[^>]*>([^<]*)</f>", xml.decode()) if "CHIP_" in f]
+
+
+def test_every_lite_formula_is_stored_as_excel_stores_an_add_in_function(workbook, tmp_path):
+    formulas = chip_formulas(workbook)
+    assert formulas == ["_xldudf_CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
+    plain = tmp_path / "plain.xlsx"
+    assert main(["init", str(plain), "--demo"]) == 0  # the desktop keeps its own form
+    assert chip_formulas(plain) == ["CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
+
+
+def test_main_py_imports_every_public_function_of_the_lite_module():
+    """The list is taken from xladdin.lite itself, so a new cell function reaches main.py."""
+    import inspect
+
+    public = {n for n, f in vars(lite).items() if inspect.isfunction(f) and f.__module__ == "xladdin.lite"
+              and not n.startswith("_")}
+    assert set(registered_names()) == public >= {"CHIP_DATA", "CHIP_VALUE", "refresh_report"}
+    tail = main_py().rpartition("from xladdin.lite import (")[2]
+    assert {line.strip(" ,") for line in tail.splitlines()[1:-1]} == public
 
 
 def lite_version() -> str:
@@ -180,10 +235,11 @@ def test_refresh_and_import_keep_the_part_and_the_finished_copy_never_has_it(wor
     with zipfile.ZipFile(work) as z:
         assert {n: z.read(n) for n in z.namelist() if n.startswith("xl/webextensions/")} == before
         assert z.read("_rels/.rels") == root_rels
+    assert chip_formulas(work) == ["_xldudf_CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
     with zipfile.ZipFile(tmp_path / "L_发布版.xlsx") as z:
         assert not [n for n in z.namelist() if "webextension" in n]
         assert b"webextension" not in z.read("_rels/.rels") + z.read("[Content_Types].xml")
-    assert read_properties(work)["main.py"] == lite.MAIN_PY
+    assert read_properties(work)["main.py"] == main_py()
 
 
 def test_the_lite_path_imports_nothing_pyodide_lacks(workbook):
@@ -198,7 +254,7 @@ class Absent:  # fastexcel and pywin32 do not exist in Pyodide: record any attem
             Absent.tried.append(name)
             raise ImportError(name)
 sys.meta_path.insert(0, Absent())
-from xladdin.files.webextension import read_properties
+from xladdin.lite.webextension import read_properties
 namespace = {{}}
 exec(read_properties({str(workbook)!r})["main.py"], namespace)
 from tests.fake_xlwings import FakeBook
@@ -216,9 +272,8 @@ REGISTRATION = """
 import json, sys, types
 import xlwings as xw
 from xlwings.server import custom_functions_meta, custom_scripts_meta
-from xladdin.lite import MAIN_PY
 module = types.ModuleType("main")
-exec(MAIN_PY, module.__dict__)
+exec(compile(open(sys.argv[1], encoding="utf-8").read(), "main.py", "exec"), module.__dict__)
 print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_scripts_meta(module),
                   "loaded": sorted(m for m in ("pandas", "numpy", "fastexcel", "openpyxl") if m in sys.modules)},
                  ensure_ascii=False, default=str))
@@ -226,11 +281,19 @@ print(json.dumps({"functions": custom_functions_meta(module), "scripts": custom_
 
 
 @pytest.fixture(scope="module")
-def registration() -> dict:
+def main_file(workbook, tmp_path_factory) -> Path:
+    """The workbook's main.py, alone in a folder."""
+    path = tmp_path_factory.mktemp("main") / "main.py"
+    path.write_text(read_properties(workbook)["main.py"], encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def registration(main_file) -> dict:
     """main.py under xlwings' own Lite/Server decorators (``xlwings.server``), in CPython."""
     env = {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", REGISTRATION], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120, env=env)
+    done = subprocess.run([sys.executable, "-c", REGISTRATION, str(main_file)], capture_output=True, text=True,
+                          cwd=main_file.parent, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -257,10 +320,11 @@ def test_registration_metadata_from_xlwings_lite_decorators(registration):
 
 
 
-def test_main_py_registers_the_same_in_pyodide(registration):
-    """Pyodide from the npm registry, run by Node offline: main.py, xladdin.lite and xlwings'
-    decorators import there and give the same metadata as CPython. Pyodide's packages (pandas
-    …) come from its CDN, not reachable offline; importing xladdin.lite does not need them."""
+def test_main_py_registers_the_same_in_pyodide(registration, main_file):
+    """Pyodide from the npm registry, run by Node offline: main.py alone (xladdin comes out of
+    its embedded zip, nothing of xladdin is copied in) and xlwings' decorators give the same
+    metadata as CPython. Pyodide's packages (pandas …) come from its CDN, not reachable
+    offline; importing xladdin.lite does not need them."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         pytest.skip("Node.js and npm are not installed (.ci/run installs them)")
@@ -269,11 +333,15 @@ def test_main_py_registers_the_same_in_pyodide(registration):
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=here, check=True, timeout=600)
     from xladdin.excel.vba import xlwings_dir
 
-    done = subprocess.run([node, "registration.mjs", str(ROOT / "xladdin"), str(xlwings_dir())], cwd=here,
+    done = subprocess.run([node, "registration.mjs", str(main_file), str(xlwings_dir())], cwd=here,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     meta = json.loads(done.stdout)
     assert meta["platform"] == "emscripten" and "pandas" not in meta["loaded"]
+    assert meta["xladdin"].endswith(".zip/xladdin/__init__.py"), meta["xladdin"]  # from main.py's zip
+    from xladdin.engine.editions import word_set
+
+    assert meta["data"] == "hs6" and meta["words"] == sorted(word_set("zh"))[:3]  # read inside the zip
     assert same_docs(meta["functions"]) == same_docs(registration["functions"])
     assert meta["scripts"] == registration["scripts"]
     assert len(meta["functions"]["functions"]) == 6
@@ -329,3 +397,94 @@ def test_without_fastexcel_the_reader_gives_the_same_text(workbook, tmp_path, mo
         assert a.fillna("<blank>").values.tolist() == b.fillna("<blank>").values.tolist()
     assert slow[1][0].values.tolist()[0] == ["202507", "317088371", "abc"]
     assert len(slow[0][0]) == 3318
+
+
+# --- xladdin lite update -------------------------------------------------------------------------------
+
+OLD_LITE = ROOT / "tests" / "upgrade_fixtures" / "0.1.0-7b495fe" / "lite.xlsx"
+
+
+def members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_lite_update_re_embeds_the_code_and_keeps_every_other_part(tmp_path, capsys):
+    """A Lite workbook made by 0.1.0 (its main.py asked an index for xladdin==0.1.0): the part
+    is replaced, its ids kept, the one sheet with the bare CHIP_DATA formula gets Excel's
+    stored form, and every other member keeps its bytes. A second update changes nothing."""
+    work = tmp_path / "lite.xlsx"
+    shutil.copy(OLD_LITE, work)
+    old, old_props = members(work), read_properties(work)
+    assert "xladdin==0.1.0" in old_props["requirements.txt"]
+    assert main(["lite", "update", str(work)]) == 0
+    assert capsys.readouterr().out.strip() == ("lite.xlsx: xlwings Lite code updated from a main.py that "
+                                               f"installed xladdin from an index to xladdin {lite_version()}")
+    new, props = members(work), read_properties(work)
+    assert props["main.py"] == main_py() and "xladdin" not in props["requirements.txt"]
+    assert props["xlwingsWorkbookId"] == old_props["xlwingsWorkbookId"]
+    ids = [z.split(b'id="', 2)[1].split(b'"')[0] for z in (old[PART], new[PART])]
+    assert ids[0] == ids[1]
+    assert set(new) == set(old)
+    changed = {n for n in old if old[n] != new[n]}
+    sheets = {n for n in changed if n.startswith("xl/worksheets/")}
+    assert changed == {PART} | sheets and len(sheets) == 1
+    for n in sheets:  # only the prefix was added
+        assert new[n].replace(b"_xldudf_", b"") == old[n] and new[n].count(b"_xldudf_CHIP_") == 1
+    assert chip_formulas(work) == ["_xldudf_CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"]
+    assert main(["lite", "update", str(work)]) == 0
+    assert members(work) == new
+    assert zip64_marked(OLD_LITE) and not zip64_marked(work)  # 0.1.0's ZIP64 local header is gone
+
+
+def zip64_marked(path) -> list[str]:
+    """Members whose local header claims ZIP64 (version 4.5, 0xFFFFFFFF sizes or an extra)."""
+    import struct
+
+    data = Path(path).read_bytes()
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+    marked = []
+    for info in infos:
+        version, _, _, _, _, _, size, _, _, extra = struct.unpack_from("<HHHHHIIIHH", data, info.header_offset + 4)
+        if version >= 45 or size == 0xFFFFFFFF or extra:
+            marked.append(info.filename)
+    return marked
+
+
+def test_refresh_says_when_the_embedded_code_is_older(tmp_path, capsys):
+    work = tmp_path / "lite.xlsx"
+    shutil.copy(OLD_LITE, work)
+    assert main(["refresh", str(work)]) == 0
+    err = capsys.readouterr().err
+    assert ("note: the xlwings Lite code in lite.xlsx asks a package index for xladdin, which Lite cannot "
+            f"install; run 'xladdin lite update lite.xlsx' to embed xladdin {lite_version()} in it") in err
+    assert main(["lite", "update", str(work)]) == 0
+    assert main(["refresh", str(work)]) == 0
+    assert "xlwings Lite code" not in capsys.readouterr().err
+
+
+def test_stale_note_compares_versions(workbook, tmp_path, monkeypatch):
+    from xladdin.lite import workbook as lite_workbook
+
+    assert lite_workbook.stale_note(workbook) is None
+    monkeypatch.setattr(lite_workbook, "__version__", "0.10.0")  # installed newer than embedded 0.1.0
+    assert "is xladdin 0.1.0, older than the installed xladdin 0.10.0" in lite_workbook.stale_note(workbook)
+    plain = tmp_path / "plain.xlsx"
+    assert main(["init", str(plain), "--demo"]) == 0
+    assert lite_workbook.stale_note(plain) is None
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such workbook"),
+    (b"not a zip", "not a readable xlsx workbook"),
+])
+def test_lite_update_refuses_with_one_sentence(tmp_path, capsys, content, message):
+    work = tmp_path / "x.xlsx"
+    if content is not None:
+        work.write_bytes(content)
+    assert main(["lite", "update", str(work)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+    if content is not None:
+        assert work.read_bytes() == content and list(tmp_path.iterdir()) == [work]

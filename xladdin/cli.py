@@ -104,8 +104,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from xladdin.jobs import refresh
 
-    return _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx, lang=args.lang,
-                           jan_feb=True if args.jan_feb else None))
+    status = _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx, lang=args.lang,
+                             jan_feb=True if args.jan_feb else None))
+    from xladdin.lite.workbook import stale_note
+
+    note = stale_note(args.workbook)
+    if note:
+        print(note, file=sys.stderr)
+    return status
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -158,6 +164,13 @@ def cmd_addin(args: argparse.Namespace) -> int:
         print(f"  {key} = {value}")
     print("start Excel: the 芯片月报 tab is there, and on Windows the =CHIP_* functions; "
           "'xladdin addin doctor' checks the set-up")
+    return 0
+
+
+def cmd_lite(args: argparse.Namespace) -> int:
+    from xladdin.lite.workbook import update
+
+    print(update(args.workbook))
     return 0
 
 
@@ -276,6 +289,13 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("-o", "--output", type=Path, default=Path("."), help="build: folder or .xlam path")
     x.add_argument("--xlstart", type=Path, help="install, doctor: Excel's XLSTART folder (default: found)")
     x.set_defaults(func=cmd_addin)
+
+    lt = sub.add_parser("lite", help="the xlwings Lite edition: update a Lite workbook's code")
+    lt.add_argument("action", choices=("update",),
+                    help="update: re-embed this xladdin's code in the workbook (in place)")
+    lt.add_argument("workbook", type=Path, metavar="WORKBOOK",
+                    help="a workbook made by 'xladdin init --lite'")
+    lt.set_defaults(func=cmd_lite)
     return p
 
 

@@ -168,7 +168,7 @@ def coarsest_hs(frame: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     stops build and tables), not a guess."""
     if "hs_code" not in frame:
         return frame
-    length = frame["hs_code"].str.len().fillna(0).to_numpy()
+    length = frame["hs_code"].str.len().astype("float64").fillna(0).to_numpy()  # pandas 2: object NaN
     fine, coarse = length == 8, length == 6
     products = frame["product"]  # hashed, not sorted: a million codes cost milliseconds
     both = sorted(set(products[fine].dropna().unique()) &

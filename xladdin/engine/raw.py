@@ -207,8 +207,11 @@ def _period_of(text: pd.Series) -> pd.Series:
 def _arrow_numbers(column: pd.Series) -> pd.Series | None:
     """Text cells that are all plain numbers, parsed by Arrow (much faster than pandas on
     Arrow-backed text); None if any cell is not, so the careful path handles the file."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # optional: Pyodide (xlwings Lite) from 0.28 on has no pyarrow
+        return None
 
     array = getattr(column.array, "_pa_array", None)
     if array is None or not pa.types.is_large_string(array.type) and not pa.types.is_string(array.type):
@@ -461,9 +464,12 @@ def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
     repeated header, blank lines as rows of empty cells). None when the file needs pandas'
     reader to get the very same table (cells after a space, ragged rows, a line break in a
     quoted cell); that reader then also words any error."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pcsv
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:  # optional (see _arrow_numbers): pandas' reader reads every file too
+        return None
 
     body = data.removeprefix(b"\xef\xbb\xbf")
     end = body.find(b"\n")

@@ -1,13 +1,15 @@
 """The xlwings Lite edition: the same cell functions and the 刷新月报 script, in Pyodide.
 
-A workbook made with ``xladdin init … --lite`` carries a ``main.py`` that imports this module
-(see ``MAIN_PY``); xlwings Lite registers what it finds there. The functions are the desktop
-ones with the same arguments in the same order (``xladdin.excel.cells`` holds their single
-implementation): ``=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)`` returns an object handle
-to the validated engine, and every other function takes that cell first. A Lite cell function
-cannot read the workbook, so the raw rows reach it only through that argument; Excel's
-dependency graph keeps the results fresh. Errors are raised with the same sentences the
-desktop functions and the command line use; Lite shows them as #VALUE! with the message.
+A workbook made with ``xladdin init … --lite`` carries a ``main.py`` that holds the xladdin
+package and imports every public function of this module (``bundle.main_py``); xlwings Lite
+registers what it finds there. Helpers here are private (``_name``), so they stay out of it.
+The functions are the desktop ones with the same arguments in the same order
+(``xladdin.excel.cells`` holds their single implementation):
+``=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)`` returns an object handle to the
+validated engine, and every other function takes that cell first. A Lite cell function cannot
+read the workbook, so the raw rows reach it only through that argument; Excel's dependency
+graph keeps the results fresh. Errors are raised with the same sentences the desktop
+functions and the command line use; Lite shows them as #VALUE! with the message.
 
 Nothing here imports fastexcel, the xlsx patcher or anything else Pyodide lacks, and importing
 this module loads no engine (pandas comes with the first call): registering the functions is
@@ -102,25 +104,3 @@ async def refresh_report(book: xw.BookAsync):
     from xladdin.lite.script import refresh
 
     await refresh(book, print)
-
-
-def main_py() -> str:
-    """The workbook's main.py: a thin shim, so the code lives in the pinned xladdin wheel."""
-    return MAIN_PY
-
-
-MAIN_PY = '''"""中国芯片产品贸易月度监测报告 (xladdin): cell functions and the 刷新月报 script.
-
-The code is the xladdin package named in requirements.txt; edit that pin to upgrade.
-"""
-
-from xladdin.lite import (  # noqa: F401  (xlwings Lite registers what main.py holds)
-    CHIP_DATA,
-    CHIP_RANK,
-    CHIP_SHARE,
-    CHIP_TABLE,
-    CHIP_VALUE,
-    CHIP_YOY,
-    refresh_report,
-)
-'''

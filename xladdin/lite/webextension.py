@@ -6,8 +6,9 @@ part (``webextension1.xml``): the add-in's store reference and its document sett
 name/value properties, each value JSON-encoded ([MS-OWEXML]). xlwings Lite (store id
 ``wa200008175``) keeps ``main.py`` and ``requirements.txt`` among those properties.
 
-``embed`` adds (or replaces) the four parts in an xlsx written by xladdin, atomically;
-``read_properties`` reads the properties back. Every other part is copied unchanged.
+``embed`` adds the parts to an xlsx (or replaces the web-extension part of one that has
+them), atomically; ``read_properties`` reads the properties back. Every other part is copied
+unchanged.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -38,15 +40,36 @@ CONTENT_TYPES = {"/" + TASKPANES: "application/vnd.ms-office.webextensiontaskpan
 OURS = {TASKPANES, TASKPANES_RELS, PART}
 
 
-def part_xml(store_id: str, extension_id: str, properties: dict[str, str]) -> bytes:
-    """The web-extension part: store reference and JSON-encoded properties."""
-    props = "".join(f"<we:property name={quoteattr(k)} value={quoteattr(json.dumps(v, ensure_ascii=False))}/>"
+#: The ``extLst`` Excel writes into the part of an add-in whose code defines custom functions
+#: (seen in Excel-saved xlwings Lite workbooks): it tells Excel to load the add-in's functions
+#: with the workbook.
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+FUNCTIONS_EXT = ("<we:extLst>"
+                 f'<a:ext xmlns:a="{_A_NS}" uri="{{D87F86FE-615C-45B5-9D79-34F1136793EB}}">'
+                 "<we:containsCustomFunctions/></a:ext>"
+                 f'<a:ext xmlns:a="{_A_NS}" uri="{{7C84B067-C214-45C3-A712-C9D94CD141B2}}">'
+                 "<we:customFunctionIdList/></a:ext></we:extLst>")
+
+
+def _attr(text: str) -> str:
+    """Text for a double-quoted attribute, quotes as ``&quot;`` (as Excel writes them)."""
+    return escape(text, {'"': "&quot;"})
+
+
+def part_xml(store_id: str, extension_id: str, properties: dict[str, str], functions: bool = False) -> bytes:
+    """The web-extension part as Excel writes it: the store reference, the same reference as
+    the alternate one (the store id upper-cased as its store), the JSON-encoded properties,
+    and, when the code defines cell functions, the ``extLst`` that declares them."""
+    props = "".join(f'<we:property name="{_attr(k)}" value="{_attr(json.dumps(v, ensure_ascii=False))}"/>'
                     for k, v in properties.items())
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<we:webextension xmlns:we="{WE_NS}" id="{{{extension_id}}}">'
             f'<we:reference id="{store_id}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
-            f"<we:alternateReferences/><we:properties>{props}</we:properties><we:bindings/>"
-            f'<we:snapshot xmlns:r="{REL_NS}"/></we:webextension>').encode()
+            f'<we:alternateReferences><we:reference id="{store_id}" version="1.0.0.0" '
+            f'store="{store_id.upper()}" storeType="OMEX"/></we:alternateReferences>'
+            f"<we:properties>{props}</we:properties><we:bindings/>"
+            f'<we:snapshot xmlns:r="{REL_NS}"/>{FUNCTIONS_EXT if functions else ""}'
+            "</we:webextension>").encode()
 
 
 TASKPANES_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -81,8 +104,13 @@ def _content_types(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def embed(path: Path, store_id: str, extension_id: str, properties: dict[str, str]) -> None:
-    """Add the web-extension parts to an xlsx (replacing any), writing a new file atomically."""
+def embed(path: Path, part: bytes, rewrite: Callable[[str, bytes], bytes | None] | None = None) -> None:
+    """Give the xlsx at ``path`` the web-extension part ``part``, atomically.
+
+    A workbook that has the part keeps its task pane, relationships and content types as they
+    are; one without gets them added. Every other member is copied unchanged, except where
+    ``rewrite(name, data)`` returns new contents for it.
+    """
     path = Path(path)
     try:
         source = zipfile.ZipFile(path)
@@ -92,23 +120,45 @@ def embed(path: Path, store_id: str, extension_id: str, properties: dict[str, st
     os.close(handle)
     try:
         with source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
+            names = set(source.namelist())
+            adding = not OURS <= names
             for info in source.infolist():
-                if info.filename in OURS:
+                if info.filename in OURS and (adding or info.filename == PART):
                     continue
                 data = source.read(info.filename)
-                if info.filename == "_rels/.rels":
+                if adding and info.filename == "_rels/.rels":
                     data = _root_rels(data)
-                elif info.filename == "[Content_Types].xml":
+                elif adding and info.filename == "[Content_Types].xml":
                     data = _content_types(data)
-                out.writestr(info, data)
-            out.writestr(TASKPANES, TASKPANES_XML)
-            out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
-            out.writestr(PART, part_xml(store_id, extension_id, properties))
+                elif rewrite is not None:
+                    data = rewrite(info.filename, data) or data
+                out.writestr(_plain(info), data)
+            if adding:
+                out.writestr(TASKPANES, TASKPANES_XML)
+                out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
+            out.writestr(PART, part)
         finish_uninterrupted()
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _plain(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A member's name, date, compression and attributes without the rest of its old header
+    (a ZIP64 mark or extra field the member does not need)."""
+    plain = zipfile.ZipInfo(info.filename, info.date_time)
+    plain.compress_type, plain.external_attr = info.compress_type, info.external_attr
+    return plain
+
+
+def extension_id(path: Path) -> str | None:
+    """The id (without braces) of the workbook's web-extension part, kept when it is replaced."""
+    with zipfile.ZipFile(path) as z:
+        if PART not in z.namelist():
+            return None
+        root = etree.fromstring(z.read(PART))
+    return (root.get("id") or "").strip("{}") or None
 
 
 def read_properties(path: Path) -> dict[str, str] | None:
