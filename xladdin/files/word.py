@@ -26,6 +26,10 @@ CHART_FONTS = ["Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "WenQuanY
 #: wrap, 16 cm in all at most.
 COLUMN_CM = {"overview": [3.6, 3.1, 3.1, 3.1, 3.1], "composition": [2.6, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25],
              "ranking": [2.5, 2.3, 2.7, 2.5, 2.3, 2.7]}
+#: English names are longer ("Processors and controllers", "Hong Kong, China"), headers shorter.
+COLUMN_CM_EN = {"overview": [4.8, 2.8, 2.8, 2.8, 2.8],
+                "composition": [4.4, 1.95, 1.95, 1.95, 1.95, 1.95, 1.95],
+                "ranking": [3.3, 2.1, 2.3, 3.3, 2.1, 2.3]}
 
 
 def _figure_format(fmt: str) -> bool:
@@ -122,7 +126,7 @@ def _table(doc, plan: Plan, no: int) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = COLUMN_CM[layout.spec.kind]
+    widths = (COLUMN_CM_EN if plan.lang == "en" else COLUMN_CM)[layout.spec.kind]
     for j, column in enumerate(table.columns):  # the grid, which LibreOffice reads
         column.width = Cm(widths[j])
     for i, row in enumerate(table.rows):
@@ -169,7 +173,6 @@ def _table(doc, plan: Plan, no: int) -> None:
     for k, note in enumerate(notes):
         para = _paragraph(doc, note, 9, space_after=2, space_before=4 if k == 0 else 0)
         para.paragraph_format.line_spacing = 1.15
-    doc.add_paragraph()
 
 
 def _keep_row(row, header: bool) -> None:
@@ -332,9 +335,9 @@ def build_document(plan: Plan):
     table_no = 0
     for i, (text, kind) in enumerate(zip(items, kinds)):
         if kind == "section":
-            _paragraph(doc, text, 14, bold=True, space_after=8)
+            _paragraph(doc, text, 14, bold=True, space_after=8, space_before=14, keep_next=True)
         elif kind == "subsection":
-            _paragraph(doc, text, 12, bold=True, space_after=6)
+            _paragraph(doc, text, 12, bold=True, space_after=6, space_before=10, keep_next=True)
         elif kind == "footnote":
             _paragraph(doc, text, 8.5, space_after=6)
         elif text:
