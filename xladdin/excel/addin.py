@@ -107,6 +107,7 @@ def _refresh(book: Any) -> RefreshReport:
         raw_from_book,
         settings_from_book,
     )
+    from xladdin.files.pdf import converter
     from xladdin.files.workbook import finished_name
     from xladdin.jobs import report_period, write_finished, write_word
     from xladdin.report.render import apply, build_plan
@@ -130,8 +131,15 @@ def _refresh(book: Any) -> RefreshReport:
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
     write_finished(engine, period, finished, publication=publication)
-    write_word(plan, finished.with_suffix(".docx"))
-    return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
+    warnings = [f.line() for f in found if f.severity == "warning"]
+    pdf: Path | None = finished.with_suffix(".pdf")
+    try:  # the PDF beside the finished copy; without Word or LibreOffice the rest still stands
+        converter()
+    except XladdinError as exc:
+        warnings.append(str(exc))
+        pdf = None
+    write_word(plan, finished.with_suffix(".docx"), pdf)
+    return RefreshReport(period, finished, warnings)
 
 
 # --- building the add-in ---------------------------------------------------------------------
