@@ -14,6 +14,7 @@ from openpyxl.chart.data_source import (
     AxDataSource,
     NumData,
     NumDataSource,
+    NumFmt,
     NumRef,
     NumVal,
     StrData,
@@ -26,6 +27,7 @@ from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
+from openpyxl.descriptors import Typed
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
@@ -55,6 +57,16 @@ def block_area(book: Workbook, name: str) -> tuple[str, int, int, int, int]:
     sheet, ref = next(iter(defined.destinations))
     c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
     return sheet, c1, r1, c2, r2
+
+
+class _Labels(DataLabelList):
+    """Data labels whose number format says it is the labels' own (``sourceLinked="0"``):
+    without it viewers show the cells' format (a pie's 47.6 % as 48 %)."""
+
+    tagname = "dLbls"
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
 
 
 def _text(size: float, bold: bool = False) -> RichText:
@@ -136,9 +148,9 @@ def _chart(book: Workbook, spec: ChartSpec):
         series = chart.series[0]
         series.dPt = [DataPoint(idx=i, spPr=_fill(product_colour(name, i))) for i, name in enumerate(names)]
         # percent labels outside the pie, with leader lines: small slices do not collide
-        series.dLbls = DataLabelList(showPercent=True, showVal=False, showCatName=False, showSerName=False,
-                                     showLegendKey=False, showLeaderLines=True, dLblPos="bestFit",
-                                     numFmt="0.0%", txPr=_text(LABEL_PT))
+        series.dLbls = _Labels(showPercent=True, showVal=False, showCatName=False, showSerName=False,
+                               showLegendKey=False, showLeaderLines=True, dLblPos="bestFit",
+                               numFmt=NumFmt(formatCode="0.0%", sourceLinked=False), txPr=_text(LABEL_PT))
         chart.firstSliceAng = 90  # the small slices end near three o'clock, their labels stacked
         chart.legend.position = "r"
         chart.legend.txPr = _text(AXIS_PT)
@@ -155,9 +167,10 @@ def _chart(book: Workbook, spec: ChartSpec):
         chart.y_axis.delete = True  # each bar carries its value; the title gives the unit
         chart.y_axis.title = None
         chart.legend = None
-        chart.series[0].dLbls = DataLabelList(showVal=True, showPercent=False, showCatName=False,
-                                              showSerName=False, showLegendKey=False, dLblPos="outEnd",
-                                              numFmt="0.0", txPr=_text(LABEL_PT))
+        chart.series[0].dLbls = _Labels(showVal=True, showPercent=False, showCatName=False,
+                                        showSerName=False, showLegendKey=False, dLblPos="outEnd",
+                                        numFmt=NumFmt(formatCode="#,##0.0", sourceLinked=False),
+                                        txPr=_text(LABEL_PT))
         chart.y_axis.majorGridlines = None
     else:
         chart.legend.position = "b"
