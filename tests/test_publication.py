@@ -274,3 +274,17 @@ def test_pdf_without_word_or_libreoffice_is_one_sentence(tmp_path, capsys, monke
     assert list(tmp_path.iterdir()) == []  # refused before anything was written
     assert main(["demo", "-o", str(out), "--pdf", str(tmp_path / "r.docx")]) == 2
     assert ".pdf" in capsys.readouterr().err
+
+
+def test_word_headers_and_names_stay_on_one_line(editions, tmp_path):
+    """As LibreOffice lays the Chinese edition out: every 同比变化（%） header and every product
+    name of tables 2 and 3 is whole on its line (a wrapped one is split over two)."""
+    docx = editions["zh"][1]
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{docx.stem}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    headers = sum(len(re.findall(r"同比变化\s*（%）", line)) for line in text.splitlines())
+    assert headers == 14  # two in each of the seven tables
+    assert len(re.findall(r"处理器及控制器\s+\d", text)) == 2  # its row of table 2 and of table 3

@@ -126,6 +126,7 @@ def _table(doc, plan: Plan, no: int) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _narrow_margins(table)
     widths = (COLUMN_CM_EN if plan.lang == "en" else COLUMN_CM)[layout.spec.kind]
     for j, column in enumerate(table.columns):  # the grid, which LibreOffice reads
         column.width = Cm(widths[j])
@@ -173,6 +174,26 @@ def _table(doc, plan: Plan, no: int) -> None:
     for k, note in enumerate(notes):
         para = _paragraph(doc, note, 9, space_after=2, space_before=4 if k == 0 else 0)
         para.paragraph_format.line_spacing = 1.15
+
+
+def _narrow_margins(table, twips: int = 57) -> None:
+    """Cell margins of 0.1 cm left and right (Word's default is 0.19 cm): headers such as
+    同比变化（%） and names such as 处理器及控制器 stay on one line in their columns."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = props.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        props.append(margins)
 
 
 def _keep_row(row, header: bool) -> None:
