@@ -78,6 +78,7 @@ def test_ribbon_main_refreshes_the_live_workbook_like_build(live, tmp_path, demo
     from docx import Document
 
     assert len(Document(str(finished.with_suffix(".docx"))).tables) == 7  # the Word edition beside it
+    assert finished.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"  # and its PDF (LibreOffice here)
     assert_shown_report(sheets_as_shown(finished, tmp_path / "csv"), demo_result)
 
 
@@ -121,6 +122,18 @@ def test_ribbon_resizes_the_history_to_the_months_held(live):
     assert refresh_book(live) is not None
     assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
     assert wb["月度数据"]["A30"].value is None and wb["月度数据"]["A23"].value == "2025-07"
+
+
+def test_ribbon_without_a_pdf_converter_still_refreshes_and_says_why(live, tmp_path, monkeypatch):
+    import xladdin.files.pdf as pdf_module
+    from xladdin.excel.addin import refresh_book
+
+    monkeypatch.setattr(pdf_module, "_word", lambda: None)
+    monkeypatch.setattr(pdf_module, "soffice_path", lambda: None)
+    report = refresh_book(live)
+    assert report is not None and (tmp_path / "月报_发布版.docx").exists()
+    assert not (tmp_path / "月报_发布版.pdf").exists()
+    assert any("neither Microsoft Word" in w for w in report.warnings)
 
 
 def test_ribbon_reports_bad_data_in_a_message_box(live, tmp_path):

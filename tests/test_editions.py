@@ -93,11 +93,22 @@ def test_english_text_states_the_chinese_texts_figures(shown):
     assert en[0] == "I. Overall trade" and en[-3] == "(2) Imports by province"
     paragraphs = [(a, b) for a, b in zip(zh, en) if read_figures(a)]
     assert len(paragraphs) == 14
+    money_en, money_zh = re.compile(r"US\$([\d,]+\.\d\d) billion"), re.compile(r"(\d+\.\d)亿美元")
     for a, b in paragraphs:
-        assert read_figures(b, "en") == read_figures(a), b
+        # the same amounts (US$ billion, two decimals, against 亿美元 with one: 553.2 ≈ 55.32)
+        dollars = sorted(float(v.replace(",", "")) * 10 for v in money_en.findall(b))
+        assert dollars == pytest.approx(sorted(map(float, money_zh.findall(a))), abs=0.051), b
+        # and the same shares and changes, signs included (下降 / down), each item in its own order
+        rest_en = sorted(v for v in read_figures(money_en.sub("", b), "en") if v is not None)
+        rest_zh = sorted(v for v in read_figures(money_zh.sub("", a)) if v is not None)
+        assert rest_en == rest_zh, b
+        assert "hundred million" not in b and "respectively" not in b and not re.search(r"-\d", b)
     assert en[1].startswith("In July 2025, China's trade in chip products (goods of HS code 8542) totalled "
-                            "USD 553.2 hundred million, up 18.0% year on year.")
-    assert "Cumulative net imports were USD 1,204.5 hundred million." in en[2]
+                            "US$55.32 billion, up 18.0% year on year.")
+    assert "Cumulative net imports were US$120.45 billion." in en[2]
+    assert "were memories (US$8.53 billion, 47.6% of the total, up 44.8% year on year), processors and " \
+        "controllers (US$5.72 billion, 31.9%, up 11.2%) and other integrated circuits" in en[5]
+    assert "US$2.03 billion from ASEAN (down 53.8% year on year)" in en[16]
 
 
 def test_english_names_come_from_the_reference_lists(shown):

@@ -82,13 +82,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
     return _report(build(raw, args.output, args.period, _settings(args), args.include_raw,
                          flow=args.flow, data_period=args.data_period, template=args.template,
-                         force=args.force, docx=args.docx))
+                         force=args.force, docx=args.docx, pdf=_pdf(args, args.output)))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from xladdin.jobs import demo
 
-    return _report(demo(args.output, _settings(args), docx=args.docx))
+    return _report(demo(args.output, _settings(args), docx=args.docx, pdf=_pdf(args, args.output)))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -102,16 +102,35 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from xladdin.files.workbook import finished_name
     from xladdin.jobs import refresh
 
     status = _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx, lang=args.lang,
-                             jan_feb=True if args.jan_feb else None))
+                             jan_feb=True if args.jan_feb else None,
+                             pdf=_pdf(args, finished_name(Path(args.workbook)))))
     from xladdin.lite.workbook import stale_note
 
     note = stale_note(args.workbook)
     if note:
         print(note, file=sys.stderr)
     return status
+
+
+#: ``--pdf`` given without a path: the PDF takes the finished workbook's name
+_BESIDE = Path("-")
+
+
+def _pdf(args: argparse.Namespace, finished: Path) -> Path | None:
+    """The PDF target: the path given, the finished copy's name as .pdf for a bare ``--pdf``."""
+    if args.pdf is None:
+        return None
+    return Path(finished).with_suffix(".pdf") if args.pdf == _BESIDE else args.pdf
+
+
+def _add_pdf_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", type=Path, nargs="?", const=_BESIDE, metavar="PATH.pdf",
+                        help="also write the Word edition as PDF (through Word or LibreOffice; "
+                             "without a path: beside the finished workbook)")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -235,6 +254,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
     b.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    _add_pdf_option(b)
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
@@ -245,6 +265,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
     d.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
     d.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
+    _add_pdf_option(d)
     d.set_defaults(func=cmd_demo)
 
     i = sub.add_parser("init", help="start a monthly workbook (template + raw data) for Excel")
@@ -262,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     r.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
     _add_edition_options(r, default_lang=None)  # default: the workbook's 设置
+    _add_pdf_option(r)
     r.set_defaults(func=cmd_refresh)
 
     a = sub.add_parser("audit", help="check raw data for truncation, duplicates, gaps and more")

@@ -60,12 +60,13 @@ def open_template(template: Path | None, edition: Edition | None = None):
 
 def build(raw_paths: list[Path], out: Path, period: str | None = None, settings: Settings | None = None,
           include_raw: bool = False, flow: str | None = None, data_period: str | None = None,
-          template: Path | None = None, force: bool = False, docx: Path | None = None) -> Outcome:
-    """The finished, values-only workbook (and the Word edition if ``docx``) from raw files.
-    Inputs are only read."""
+          template: Path | None = None, force: bool = False, docx: Path | None = None,
+          pdf: Path | None = None) -> Outcome:
+    """The finished, values-only workbook (and the Word edition if ``docx``, as PDF if ``pdf``)
+    from raw files. Inputs are only read."""
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
-    check_docx(docx, out)
+    check_docx(docx, out, pdf=pdf)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
@@ -75,25 +76,46 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     progress(f"computing tables for {period}")
     plan = write_finished(engine, period, out, raw if include_raw else None, template,
                           forced=forced(found))
-    return Outcome([out, *write_word(plan, docx)], period, engine, plan, found)
+    return Outcome([out, *write_word(plan, docx, pdf)], period, engine, plan, found)
 
 
-def check_docx(docx: Path | None, *others: Path) -> None:
-    """Refuse a Word target that cannot be written or would overwrite another output."""
-    if docx is None:
-        return
-    check_output(Path(docx), [Path(o) for o in others], suffix=".docx")
+def check_docx(docx: Path | None, *others: Path, pdf: Path | None = None) -> None:
+    """Refuse a Word or PDF target that cannot be written or would overwrite another output,
+    and a PDF when no converter is installed (before any work)."""
+    if docx is not None:
+        check_output(Path(docx), [Path(o) for o in others], suffix=".docx")
+    if pdf is not None:
+        from xladdin.files.pdf import converter
+
+        check_output(Path(pdf), [Path(o) for o in others], suffix=".pdf")
+        converter()
 
 
-def write_word(plan: Plan, docx: Path | None) -> list[Path]:
-    """The Word edition of a rendered plan, if asked for."""
-    if docx is None:
+def write_word(plan: Plan, docx: Path | None, pdf: Path | None = None) -> list[Path]:
+    """The Word edition of a rendered plan, if asked for, and its PDF (made from a Word
+    edition in a temporary folder when only the PDF is asked for)."""
+    if docx is None and pdf is None:
         return []
+    import tempfile
+
     from xladdin.files.word import write_docx
 
-    progress(f"writing {Path(docx).name}")
-    write_docx(plan, Path(docx))
-    return [Path(docx)]
+    written = []
+    if docx is not None:
+        progress(f"writing {Path(docx).name}")
+        write_docx(plan, Path(docx))
+        written.append(Path(docx))
+    if pdf is not None:
+        from xladdin.files.pdf import write_pdf
+
+        progress(f"writing {Path(pdf).name}")
+        with tempfile.TemporaryDirectory(prefix="xladdin-") as work:
+            source = Path(docx) if docx is not None else Path(work, Path(pdf).with_suffix(".docx").name)
+            if docx is None:
+                write_docx(plan, source)
+            write_pdf(source, Path(pdf))
+        written.append(Path(pdf))
+    return written
 
 
 def forced(found: Findings) -> tuple[str, ...]:
@@ -127,8 +149,9 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     return plan
 
 
-def demo(out: Path, settings: Settings | None = None, docx: Path | None = None) -> Outcome:
-    return build([sample_path()], out, None, settings, docx=docx)
+def demo(out: Path, settings: Settings | None = None, docx: Path | None = None,
+         pdf: Path | None = None) -> Outcome:
+    return build([sample_path()], out, None, settings, docx=docx, pdf=pdf)
 
 
 def init(out: Path, raw_paths: list[Path], period: str | None = None,
@@ -157,7 +180,8 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
 
 
 def refresh(path: Path, include_raw: bool = False, force: bool = False,
-            docx: Path | None = None, lang: str | None = None, jan_feb: bool | None = None) -> Outcome:
+            docx: Path | None = None, lang: str | None = None, jan_feb: bool | None = None,
+            pdf: Path | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
@@ -168,7 +192,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
     path = check_workbook(path)
     finished = finished_name(path)
     check_output(finished, [path])
-    check_docx(docx, path, finished)
+    check_docx(docx, path, finished, pdf=pdf)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
         raw = read_raw_cached([path])
@@ -200,7 +224,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                            forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
+    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found)
 
 
 def _optional(patch: XlsxPatch, name: str) -> str | None:

@@ -110,6 +110,7 @@ def _refresh(book: Any) -> RefreshReport:
         rebind_cell_functions,
         settings_from_book,
     )
+    from xladdin.files.pdf import converter
     from xladdin.files.workbook import finished_name
     from xladdin.jobs import report_period, write_finished, write_word
     from xladdin.report.render import apply, build_plan
@@ -133,11 +134,18 @@ def _refresh(book: Any) -> RefreshReport:
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
     write_finished(engine, period, finished, publication=publication)
-    write_word(plan, finished.with_suffix(".docx"))
-    # Last, once both copies are written: the file's =CHIP_* calls, bound to the loaded add-in
+    warnings = [f.line() for f in found if f.severity == "warning"]
+    pdf: Path | None = finished.with_suffix(".pdf")
+    try:  # the PDF beside the finished copy; without Word or LibreOffice the rest still stands
+        converter()
+    except XladdinError as exc:
+        warnings.append(str(exc))
+        pdf = None
+    write_word(plan, finished.with_suffix(".docx"), pdf)
+    # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
-    return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
+    return RefreshReport(period, finished, warnings)
 
 
 # --- building the add-in ---------------------------------------------------------------------

@@ -9,14 +9,39 @@ too. Three charts fill an A4 page; a page break keeps each chart whole on paper.
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart import BarChart, LineChart, PieChart
+from openpyxl.chart.data_source import (
+    AxDataSource,
+    NumData,
+    NumDataSource,
+    NumFmt,
+    NumRef,
+    NumVal,
+    StrData,
+    StrRef,
+    StrVal,
+)
 from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import range_boundaries
+from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.series import Series, SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.descriptors import Typed
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.errors import XladdinError
-from xladdin.report.figures import CHARTS_PER_PAGE, ChartSpec, charts
+from xladdin.report.figures import (
+    AXIS_PT,
+    CHARTS_PER_PAGE,
+    LABEL_PT,
+    TITLE_PT,
+    ChartSpec,
+    charts,
+    product_colour,
+)
 
 WIDTH_CM, HEIGHT_CM = 16.5, 7.0
 ROWS_PER_CHART = 15  # rows of 15 pt (7.9 cm) a chart and its gap take
@@ -34,42 +59,128 @@ def block_area(book: Workbook, name: str) -> tuple[str, int, int, int, int]:
     return sheet, c1, r1, c2, r2
 
 
+class _Labels(DataLabelList):
+    """Data labels whose number format says it is the labels' own (``sourceLinked="0"``):
+    without it viewers show the cells' format (a pie's 47.6 % as 48 %)."""
+
+    tagname = "dLbls"
+    numFmt = Typed(expected_type=NumFmt, allow_none=True)
+    __elements__ = DataLabelList.__elements__
+    __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
+
+
+def _text(size: float, bold: bool = False) -> RichText:
+    """Text properties that give a chart's words a size (without one, viewers draw titles
+    at their own, much larger, default and wrap them)."""
+    props = CharacterProperties(sz=int(size * 100), b=bold)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props, r=[])])
+
+
+def _title(text: str, size: float, bold: bool = False) -> Title:
+    props = CharacterProperties(sz=int(size * 100), b=bold)
+    run = RegularTextRun(rPr=props, t=text)
+    rich = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), r=[run])])
+    return Title(tx=Text(rich=rich), overlay=False)
+
+
+def _fill(colour: str) -> GraphicalProperties:
+    props = GraphicalProperties(solidFill=colour)
+    props.line.solidFill = colour
+    return props
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _ref(ws, col: int, first: int, last: int) -> str:
+    return f"{quote_sheetname(ws.title)}!${get_column_letter(col)}${first}:${get_column_letter(col)}${last}"
+
+
+def _values(ws, col: int, first: int, last: int, fmt: str) -> NumDataSource:
+    """A series' values: the cells' reference and their cache (the figures as written, so a
+    viewer that does not recalculate shows the chart)."""
+    cells = [_number(ws.cell(r, col).value) for r in range(first, last + 1)]
+    cache = NumData(formatCode=fmt, ptCount=len(cells),
+                    pt=[NumVal(idx=i, v=v) for i, v in enumerate(cells) if v is not None])
+    return NumDataSource(numRef=NumRef(f=_ref(ws, col, first, last), numCache=cache))
+
+
+def _categories(ws, col: int, first: int, last: int) -> AxDataSource:
+    cells = [ws.cell(r, col).value for r in range(first, last + 1)]
+    cache = StrData(ptCount=len(cells), pt=[StrVal(idx=i, v=str(v)) for i, v in enumerate(cells)
+                                            if v not in (None, "")])
+    return AxDataSource(strRef=StrRef(f=_ref(ws, col, first, last), strCache=cache))
+
+
+def first_value_row(ws, spec: ChartSpec, c1: int, first: int, last: int) -> int:
+    """The first row of ``first``..``last`` where a series has a figure (``first`` if none)."""
+    for r in range(first, last + 1):
+        if any(_number(ws.cell(r, c1 + col - 1).value) is not None for col, _ in spec.series):
+            return r
+    return first
+
+
 def _chart(book: Workbook, spec: ChartSpec):
     sheet, c1, r1, _, r2 = block_area(book, spec.block)
     ws = book[sheet]
     first = r1 + spec.first - 1
     last = r2 if spec.count is None else first + spec.count - 1
+    if spec.from_first_value:
+        first = first_value_row(ws, spec, c1, first, last)
     chart = {"column": lambda: BarChart(), "bar": lambda: BarChart(), "line": LineChart,
              "pie": PieChart}[spec.kind]()
     if spec.kind in ("column", "bar"):
         chart.type = "col" if spec.kind == "column" else "bar"
-        chart.gapWidth = 60
-    for col, title in spec.series:
-        data = Reference(ws, min_col=c1 + col - 1, min_row=first, max_row=last)
-        chart.add_data(data, titles_from_data=False)
-        chart.series[-1].tx = SeriesLabel(v=title)
-    chart.set_categories(Reference(ws, min_col=c1 + spec.categories - 1, min_row=first, max_row=last))
-    chart.title = spec.title
+        chart.gapWidth = 60 if spec.kind == "column" else 40
+    fmt = "0.0"
+    categories = _categories(ws, c1 + spec.categories - 1, first, last)
+    for k, (col, title) in enumerate(spec.series):
+        series = Series(idx=k, order=k, tx=SeriesLabel(v=title), cat=categories,
+                        val=_values(ws, c1 + col - 1, first, last, fmt))
+        if spec.kind != "pie" and k < len(spec.colours):
+            series.graphicalProperties = _fill(spec.colours[k])
+        chart.series.append(series)
+    chart.title = _title(spec.title, TITLE_PT, bold=True)
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
     if spec.kind == "pie":
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showPercent = True
-        chart.dataLabels.showVal = chart.dataLabels.showCatName = False
-        chart.dataLabels.showSerName = chart.dataLabels.showLegendKey = False
+        names = [ws.cell(r, c1 + spec.categories - 1).value for r in range(first, last + 1)]
+        series = chart.series[0]
+        series.dPt = [DataPoint(idx=i, spPr=_fill(product_colour(name, i))) for i, name in enumerate(names)]
+        # percent labels outside the pie, with leader lines: small slices do not collide
+        series.dLbls = _Labels(showPercent=True, showVal=False, showCatName=False, showSerName=False,
+                               showLegendKey=False, showLeaderLines=True, dLblPos="bestFit",
+                               numFmt=NumFmt(formatCode="0.0%", sourceLinked=False), txPr=_text(LABEL_PT))
+        chart.firstSliceAng = 90  # the small slices end near three o'clock, their labels stacked
         chart.legend.position = "r"
+        chart.legend.txPr = _text(AXIS_PT)
         return chart
     chart.display_blanks = "gap"
-    chart.y_axis.title = spec.y_title
+    chart.y_axis.title = _title(spec.y_title, AXIS_PT) if spec.y_title else None
     chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides axes unless told
     chart.y_axis.numFmt = "0"
+    chart.x_axis.txPr = chart.y_axis.txPr = _text(AXIS_PT)
+    chart.x_axis.tickLblPos = chart.y_axis.tickLblPos = "low"  # beside the plot, below negatives
     if spec.kind == "bar":
         chart.x_axis.scaling.orientation = "maxMin"  # rank 1 on top
+        chart.x_axis.tickLblSkip = 1  # every partner named, one label per bar
+        chart.y_axis.delete = True  # each bar carries its value; the title gives the unit
+        chart.y_axis.title = None
         chart.legend = None
+        chart.series[0].dLbls = _Labels(showVal=True, showPercent=False, showCatName=False,
+                                        showSerName=False, showLegendKey=False, dLblPos="outEnd",
+                                        numFmt=NumFmt(formatCode="#,##0.0", sourceLinked=False),
+                                        txPr=_text(LABEL_PT))
+        chart.y_axis.majorGridlines = None
     else:
         chart.legend.position = "b"
+        chart.legend.txPr = _text(AXIS_PT)
     if spec.kind == "line":
         for series in chart.series:
             series.smooth = False
+            series.marker.symbol = "circle"
+            series.marker.size = 4
+            series.marker.graphicalProperties = series.graphicalProperties
     return chart
 
 

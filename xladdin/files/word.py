@@ -9,11 +9,12 @@ analyst edits the wording in Word and publishes; nothing in the file needs Pytho
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from xladdin.engine.editions import word_set
 from xladdin.files.workbook import write_atomic
-from xladdin.report.figures import ChartSpec, charts, words
+from xladdin.report.figures import ChartSpec, charts, product_colour, words
 from xladdin.report.layout import LAYOUTS
 from xladdin.report.render import DASH, Plan
 
@@ -21,10 +22,14 @@ FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).
 CHART_FONTS = ["Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "WenQuanYi Micro Hei",
                "Noto Sans CJK SC", "Source Han Sans SC", "DejaVu Sans"]
-EXPORT_COLOR, IMPORT_COLOR = "#4472C4", "#C0504D"
-#: Column widths (cm) per table kind: names wide enough not to wrap, 16 cm in all at most.
-COLUMN_CM = {"overview": [3.6, 3.1, 3.1, 3.1, 3.1], "composition": [3.4, 2.1, 2.1, 2.1, 2.1, 2.1, 2.1],
+#: Column widths (cm) per table kind: names and headers (同比变化（%）) wide enough not to
+#: wrap, 16 cm in all at most.
+COLUMN_CM = {"overview": [3.6, 3.1, 3.1, 3.1, 3.1], "composition": [2.6, 2.25, 2.25, 2.25, 2.25, 2.25, 2.25],
              "ranking": [2.5, 2.3, 2.7, 2.5, 2.3, 2.7]}
+#: English names are longer ("Processors and controllers", "Hong Kong, China"), headers shorter.
+COLUMN_CM_EN = {"overview": [4.8, 2.8, 2.8, 2.8, 2.8],
+                "composition": [4.4, 1.95, 1.95, 1.95, 1.95, 1.95, 1.95],
+                "ranking": [3.3, 2.1, 2.3, 3.3, 2.1, 2.3]}
 
 
 def _figure_format(fmt: str) -> bool:
@@ -53,13 +58,15 @@ def _font(run, size: float | None = None, bold: bool = False) -> None:
 
 
 def _paragraph(doc, text: str, size: float = 10.5, bold: bool = False, align=None, indent: bool = False,
-               space_after: float = 6):
+               space_after: float = 6, keep_next: bool = False, space_before: float = 0):
     from docx.shared import Pt
 
     para = doc.add_paragraph()
     _font(para.add_run(text), size, bold)
     fmt = para.paragraph_format
     fmt.space_after = Pt(space_after)
+    fmt.space_before = Pt(space_before)
+    fmt.keep_with_next = keep_next or None
     if indent:
         fmt.first_line_indent = Pt(size * 2)  # two characters, as Chinese text is set
         fmt.line_spacing = 1.25
@@ -109,7 +116,8 @@ def _table(doc, plan: Plan, no: int) -> None:
 
     layout = LAYOUTS[no]
     title = plan.block(layout.name("TITLE")).values[0][0]
-    _paragraph(doc, title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
+    _paragraph(doc, title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4, keep_next=True,
+               space_before=6)
     head, body = plan.block(layout.name("HEAD")), plan.block(layout.name("BODY"))
     rows = [(r, ["@"] * len(r), True) for r in head.values]
     rows += [(r, f, False) for r, f in zip(body.values, body.formats) if any(v not in (None, "") for v in r)]
@@ -118,12 +126,14 @@ def _table(doc, plan: Plan, no: int) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = COLUMN_CM[layout.spec.kind]
+    _narrow_margins(table)
+    widths = (COLUMN_CM_EN if plan.lang == "en" else COLUMN_CM)[layout.spec.kind]
     for j, column in enumerate(table.columns):  # the grid, which LibreOffice reads
         column.width = Cm(widths[j])
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         for j, cell in enumerate(row.cells):
             cell.width = Cm(widths[j])
+        _keep_row(row, header=rows[i][2])
     # merge first, write after: a merged cell keeps the paragraphs of every cell it absorbs
     top = list(head.values[0]) + [None] * (width - len(head.values[0]))
     covered = set()
@@ -151,32 +161,75 @@ def _table(doc, plan: Plan, no: int) -> None:
             fmt = formats[j] if j < len(formats) else "@"
             text = _cell_text(values[j], fmt)
             para = table.cell(i, j).paragraphs[0]
-            _font(para.add_run(text), 9, bold=is_head or bool(section))
+            _font(para.add_run(text), 8 if is_head else 9, bold=is_head or bool(section))
             numeric = not is_head and (_figure_format(fmt) or text == DASH)
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER if is_head else (
                 WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT)
             para.paragraph_format.space_after = Pt(0)
-    notes = [n[0] for n in plan.block(layout.name("NOTES")).values if n and n[0]] \
-        if layout.note_rows else []
-    for note in notes:
-        _paragraph(doc, note, 8, space_after=1)
-    doc.add_paragraph()
+            para.paragraph_format.keep_with_next = True if i < len(rows) - 1 else None
+    # the product list is printed once, as the footnote of section two (as published)
+    listed = word_set(plan.lang)["notes"]["products"].partition("{")[0]
+    notes = [n[0] for n in plan.block(layout.name("NOTES")).values if n and n[0]
+             and not str(n[0]).startswith(listed)] if layout.note_rows else []
+    for k, note in enumerate(notes):
+        para = _paragraph(doc, note, 9, space_after=2, space_before=4 if k == 0 else 0)
+        para.paragraph_format.line_spacing = 1.15
+
+
+def _narrow_margins(table, twips: int = 57) -> None:
+    """Cell margins of 0.1 cm left and right (Word's default is 0.19 cm): headers such as
+    同比变化（%） and names such as 处理器及控制器 stay on one line in their columns."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = props.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        props.append(margins)
+
+
+def _keep_row(row, header: bool) -> None:
+    """A row never breaks across pages (``cantSplit``); header rows repeat on a new page."""
+    from docx.oxml import OxmlElement
+
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
+    if header:
+        props.append(OxmlElement("w:tblHeader"))
 
 
 def _series(plan: Plan, spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """A chart's categories and series from the plan's blocks, as the workbook chart reads them."""
+    """A chart's categories and series from the plan's blocks, as the workbook chart reads them
+    (a YoY chart from its first month with a figure)."""
     rows = plan.block(spec.block).values
     first = spec.first - 1
     rows = rows[first:] if spec.count is None else rows[first:first + spec.count]
     rows = [r for r in rows if r and r[0] not in (None, "")]
+    if spec.from_first_value:
+        start = next((i for i, r in enumerate(rows)
+                      if any(isinstance(r[col - 1], (int, float)) for col, _ in spec.series)), 0)
+        rows = rows[start:]
     categories = [str(r[spec.categories - 1]) for r in rows]
     numbers = [(title, [r[col - 1] if isinstance(r[col - 1], (int, float)) else None for r in rows])
                for col, title in spec.series]
     return categories, numbers
 
 
+def _hex(colour: str) -> str:
+    return f"#{colour}"
+
+
 def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
-    """One chart drawn as a PNG picture (matplotlib, no display needed)."""
+    """One chart drawn as a PNG picture (matplotlib, no display needed), in the palette the
+    workbook's charts use; its title is the figure's caption, below it."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -186,36 +239,49 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
     categories, series = _series(plan, spec)
-    fig, ax = plt.subplots(figsize=(6.3, 2.9), dpi=150)
-    colors = [EXPORT_COLOR, IMPORT_COLOR]
+    fig, ax = plt.subplots(figsize=(6.3, 2.75), dpi=150)
+    colours = [_hex(c) for c in spec.colours] or ["#2F5597"]
     if spec.kind == "pie":
         values = [v or 0.0 for v in series[0][1]]
-        palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-        order = sorted(categories)  # one colour per product in both pies
-        ax.pie(values, labels=None, colors=[palette[order.index(c) % len(palette)] for c in categories],
-               autopct=lambda p: f"{p:.1f}%" if p >= 3 else "", startangle=90,
-               counterclock=False, pctdistance=0.75, textprops={"fontsize": 8})
-        ax.legend(categories, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
+        total = sum(values) or 1.0
+        wedges, _ = ax.pie(values, labels=None, startangle=0, counterclock=False,
+                           colors=[_hex(product_colour(c, i)) for i, c in enumerate(categories)],
+                           wedgeprops={"linewidth": 0.6, "edgecolor": "white"})
+        # percent labels outside, stacked where slices are thin so they never collide
+        last_y = None
+        for wedge, value in sorted(zip(wedges, values), key=lambda p: -abs(p[1])):
+            angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+            x, y = math.cos(angle), math.sin(angle)
+            ty = 1.22 * y
+            if value / total < 0.05 and last_y is not None and abs(ty - last_y) < 0.16:
+                ty = last_y - 0.16 if ty <= last_y else last_y + 0.16
+            last_y = ty if value / total < 0.05 else last_y
+            ax.annotate(f"{value / total * 100:.1f}%", xy=(x * 0.98, y * 0.98), xytext=(1.25 * x, ty),
+                        ha="left" if x >= 0 else "right", va="center", fontsize=7.5,
+                        arrowprops={"arrowstyle": "-", "linewidth": 0.5, "color": "#808080"})
+        ax.legend(categories, loc="center left", bbox_to_anchor=(1.15, 0.5), fontsize=8, frameon=False)
         ax.axis("equal")
     elif spec.kind == "bar":
         values = [v or 0.0 for v in series[0][1]]
-        ax.barh(range(len(values)), values, color=EXPORT_COLOR)
+        ax.barh(range(len(values)), values, color=colours[0])
         ax.set_yticks(range(len(values)), categories, fontsize=8)
         ax.invert_yaxis()  # rank 1 on top
         ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlim(0, max(values or [1]) * 1.12)
         for k, v in enumerate(values):
-            ax.text(v, k, f" {v:.1f}", va="center", fontsize=7)
+            ax.text(v, k, f" {v:,.1f}", va="center", fontsize=7)
     else:
         x = list(range(len(categories)))
         step = max(1, len(categories) // 12)
         for k, (title, values) in enumerate(series):
+            colour = colours[k % len(colours)]
             if spec.kind == "column":
                 offset = (k - (len(series) - 1) / 2) * 0.4
                 ax.bar([i + offset for i in x], [v if v is not None else 0.0 for v in values], width=0.4,
-                       label=title, color=colors[k % 2])
+                       label=title, color=colour)
             else:
                 ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", markersize=2.5,
-                        label=title, color=colors[k % 2])
+                        label=title, color=colour)
         ax.set_xticks(x[::step], categories[::step], rotation=45, ha="right", fontsize=7)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_ylabel(spec.y_title, fontsize=8)
@@ -223,7 +289,6 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
         ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=len(series))
         if spec.kind == "line":
             ax.axhline(0, color="#808080", linewidth=0.6)
-    ax.set_title(spec.title, fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
@@ -233,14 +298,41 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
     return buffer.getvalue()
 
 
-def _cover(doc, plan: Plan) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+def _figures(doc, plan: Plan) -> None:
+    """The charts as numbered figures: picture, caption (图1：… / Figure 1: …), source line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     center = WD_ALIGN_PARAGRAPH.CENTER
-    for _ in range(6):
+    w = words(plan.lang)
+    source = word_set(plan.lang)["cover"]["source"]
+    heading = _paragraph(doc, w["word_heading"], 14, bold=True, space_after=8, keep_next=True)
+    heading.paragraph_format.page_break_before = True  # three figures a page, as on the charts sheet
+    for n, spec in enumerate(charts(plan.lang), start=1):
+        doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(14.5))
+        picture = doc.paragraphs[-1]
+        picture.alignment = center
+        picture.paragraph_format.keep_with_next = True
+        _paragraph(doc, w["caption"].format(n=n, title=spec.title), 10, bold=True, align=center,
+                   space_after=0, keep_next=True)
+        _paragraph(doc, source, 8.5, align=center, space_after=12)
+
+
+def _cover(doc, plan: Plan, contents: list[str]) -> None:
+    """Title, span, a contents list (the sections, then the figures) and the issuer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for _ in range(4):
         doc.add_paragraph()
     _paragraph(doc, plan.block("COVER_TITLE").values[0][0], 22, bold=True, align=center)
-    _paragraph(doc, plan.block("COVER_SUBTITLE").values[0][0], 15, align=center, space_after=120)
+    _paragraph(doc, plan.block("COVER_SUBTITLE").values[0][0], 15, align=center, space_after=48)
+    _paragraph(doc, word_set(plan.lang)["cover"]["contents"], 12, bold=True, align=center, space_after=6)
+    for line in contents:
+        para = _paragraph(doc, line, 11, space_after=3)
+        para.paragraph_format.left_indent = Cm(4.5)
+    _paragraph(doc, "", 11, space_after=60)
     _paragraph(doc, plan.block("COVER_ISSUER").values[0][0], 14, align=center)
     _paragraph(doc, plan.block("COVER_DATE").values[0][0], 14, align=center)
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
@@ -249,7 +341,6 @@ def _cover(doc, plan: Plan) -> None:
 def build_document(plan: Plan):
     """The Word document for a rendered plan (python-docx ``Document``)."""
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
     doc = Document()
@@ -259,15 +350,16 @@ def build_document(plan: Plan):
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.4)
     _header_footer(doc, plan)
-    _cover(doc, plan)
     items = [row[0] for row in plan.block("TEXT_BODY").values]
     kinds = _kinds(items)
+    sections = [text for text, kind in zip(items, kinds) if kind == "section"]
+    _cover(doc, plan, [*sections, words(plan.lang)["word_heading"]])
     table_no = 0
     for i, (text, kind) in enumerate(zip(items, kinds)):
         if kind == "section":
-            _paragraph(doc, text, 14, bold=True, space_after=8)
+            _paragraph(doc, text, 14, bold=True, space_after=8, space_before=14, keep_next=True)
         elif kind == "subsection":
-            _paragraph(doc, text, 12, bold=True, space_after=6)
+            _paragraph(doc, text, 12, bold=True, space_after=6, space_before=10, keep_next=True)
         elif kind == "footnote":
             _paragraph(doc, text, 8.5, space_after=6)
         elif text:
@@ -276,10 +368,7 @@ def build_document(plan: Plan):
         if ends_part and kind != "section":
             table_no += 1
             _table(doc, plan, table_no)
-    _paragraph(doc, words(plan.lang)["word_heading"], 14, bold=True, space_after=8)
-    for spec in charts(plan.lang):
-        doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(16))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _figures(doc, plan)
     return doc
 
 

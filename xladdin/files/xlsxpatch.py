@@ -176,6 +176,54 @@ class XlsxPatch:
             if changed:
                 self.trees[part] = chart
 
+    def _refresh_charts(self) -> None:
+        """Once cells are written, every chart's cached copy of its cells is rebuilt from them
+        (``chartcache``): viewers that do not recalculate show the new month too."""
+        from xladdin.files.chartcache import refresh_caches
+
+        if not self.trees:
+            return
+        for part in self.zip.namelist():
+            if part.startswith("xl/charts/chart") and part.endswith(".xml"):
+                chart = self.trees.get(part)
+                if chart is None:
+                    chart = self._xml(part)
+                if refresh_caches(chart, self._cells):
+                    self.trees[part] = chart
+
+    def _cells(self, formula: str) -> list:
+        """The values of a one-column or one-row range (a chart series' cells), in order."""
+        sheet, area = _split_ref(formula)
+        if sheet not in self.parts:
+            return []
+        c1, r1, c2, r2 = range_boundaries(area if ":" in area else f"{area}:{area}")
+        wanted = {f"{get_column_letter(c)}{r}": None for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        strings: list[str] | None = None
+        for cell in self._sheet(sheet).iter(f"{Q}c"):
+            ref = cell.get("r")
+            if ref not in wanted:
+                continue
+            kind, value = cell.get("t"), cell.find(f"{Q}v")
+            if kind == "inlineStr":
+                wanted[ref] = "".join(cell.itertext())
+            elif value is None:
+                continue
+            elif kind == "s":
+                strings = self._string_list() if strings is None else strings
+                index = int(value.text or -1)
+                wanted[ref] = strings[index] if 0 <= index < len(strings) else None
+            elif kind in ("str", "e", "b"):
+                wanted[ref] = value.text
+            else:
+                wanted[ref] = float(value.text)
+        return list(wanted.values())
+
+    def _string_list(self) -> list[str]:
+        """The shared-strings part as a list (read once per chart refresh)."""
+        if "xl/sharedStrings.xml" not in self.zip.namelist():
+            return []
+        return ["".join(si.itertext()) for si in self._xml("xl/sharedStrings.xml").iter(f"{Q}si")]
+
     def read(self, name: str) -> str | None:
         """The text of the cell a defined name points to (for small settings cells)."""
         sheet, row, col = self.anchor(name)
@@ -236,6 +284,7 @@ class XlsxPatch:
 
     def save(self, out: Path) -> None:
         """Write the patched workbook to ``out`` (copying untouched parts as they are)."""
+        self._refresh_charts()
         skip = self._drop_calc_chain()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=BULK_LEVEL) as dst:
             for item in self.zip.infolist():

@@ -45,6 +45,30 @@ class ChartSpec:
     first: int = 1
     count: int | None = None
     y_title: str = ""
+    #: start at the first row where a series has a figure (YoY: the data's second year)
+    from_first_value: bool = False
+    #: one colour per series (a flow's colour); a pie colours its slices by product instead
+    colours: tuple[str, ...] = ()
+
+
+#: The one palette of every edition and format (workbook charts and the Word edition's
+#: pictures): a colour per flow and per product (HS6), hex RGB without '#'.
+FLOW_COLOURS = {"export": "2F5597", "import": "C55A11"}
+PRODUCT_COLOURS = {"854232": "2E8B8B", "854231": "E3A21A", "854239": "6A9F3A",
+                   "854233": "8064A2", "854290": "A6A6A6"}
+#: slices whose product is not in the reference list take these, in order
+SPARE_COLOURS = ("7F7F7F", "2E9AB8", "A5A5A5", "D45087", "665191")
+TITLE_PT, AXIS_PT, LABEL_PT = 11, 8, 8  # font sizes of chart titles, axis words, data labels
+
+
+def product_colour(label: str, index: int = 0) -> str:
+    """The colour of a product, found by its name in either language (the tables print
+    names, not codes); an unknown name takes a spare colour by its position."""
+    from xladdin.engine.reference import load_reference
+
+    codes = load_reference().product_codes
+    code = codes.get(str(label).strip()) or codes.get(str(label).strip().lower())
+    return PRODUCT_COLOURS.get(code or "", SPARE_COLOURS[index % len(SPARE_COLOURS)])
 
 
 _TOP_FIRST = REGION_ROWS + 3  # top-10 rows of tables 4/5 start after the regions and two labels
@@ -65,7 +89,9 @@ def charts(lang: str = "zh") -> tuple[ChartSpec, ...]:
     w = words(lang)
     return tuple(ChartSpec(kind, w["chart_titles"][key], block, 1,
                            tuple((col, w["series"][name]) for col, name in series),
-                           first=first, count=count, y_title=w["axes"].get(axis, ""))
+                           first=first, count=count, y_title=w["axes"].get(axis, ""),
+                           from_first_value=kind == "line",
+                           colours=tuple(FLOW_COLOURS[name.removesuffix("_yoy")] for _, name in series))
                  for key, kind, block, series, axis, first, count in _SHAPES)
 
 

@@ -67,23 +67,32 @@ PHRASES: dict[str, dict] = {
         "undefined_words": ("无可比数据",),
     },
     "en": {
+        # English names each leader with its own figures, "memories (US$8.53 billion, 47.6% of
+        # the total, up 44.8% year on year)", rather than parallel lists and "respectively";
+        # money in US$ billion with two decimals (the tables keep USD 100 million, and say so)
         "month_names": ("January", "February", "March", "April", "May", "June", "July", "August",
                         "September", "October", "November", "December"),
         "thousands": True,
+        "entries": True,
+        "money_scale": 0.1,  # USD 100 million → US$ billion
+        "money_decimals": 2,
+        "lower_products": True,  # product names are common nouns in running text
         "month": "In {month_name} {year}",
         "ytd": "In January–{month_name} {year}",
-        "money": "USD {v} hundred million",
+        "money": "US${v} billion",
         "pct": "{v}%",
         "up": "up {v}% year on year",
         "down": "down {v}% year on year",
+        "up_short": "up {v}%",
+        "down_short": "down {v}%",
         "flat": "unchanged from a year earlier",
+        "flat_short": "unchanged",
         "no_yoy": "with no comparable figure a year earlier",
         "list_no_yoy": "no comparable figure",
-        "join": "; ",  # partner names hold commas (Hong Kong, China)
+        "join": ", ",
         "last_join": " and ",
         "region_join": " and ",
-        "each": {"many": " of, respectively, ", "one": " of "},
-        "yoy_list": "year-on-year growth rates{each}{items}",
+        "region_names": {"EU": "the EU"},
         "count": {1: "largest", 2: "two largest", 3: "three largest"},
         "tie": " ({names} tied for {rank} place)",
         "ordinal": {1: "first", 2: "second", 3: "third"},
@@ -92,17 +101,20 @@ PHRASES: dict[str, dict] = {
         "net": {"month": "Net ", "ytd": "Cumulative net "},
         "net_word": {"export": "exports were ", "import": "imports were "},
         "overview": ("{when}, China's {cum}trade in chip products{scope} totalled {total}, {total_yoy}. "
-                     "Exports were {export}, {export_yoy}; imports were {import}, {import_yoy}. "
+                     "Exports were {export} ({export_yoy}) and imports {import} ({import_yoy}). "
                      "{net_when}{net_word}{net}."),
         "scope": {"month": " (goods of HS code 8542)", "ytd": ""},
-        "products": ("{when}, China's {count} chip products in {flow}{mark} were {names}{tie}, with "
-                     "{cum}{flow}{values}, shares of all chip-product {flow}{shares} and {yoys}."),
-        "partners": ("{when}, China's chip-product {flow} {prep}{regions} had values{region_values} and "
-                     "{region_yoys}; China's {count} partners in chip-product {flow} were {names}{tie}, "
-                     "with {flow}{values} and {yoys}."),
+        # an entry: a name and its figures; the first entry of a list spells its figures out
+        "entry": {"first": "{name} ({value}, {share}{yoy})", "other": "{name} ({value}, {share}{yoy})"},
+        "entry_share": {"first": "{v}% of the total, ", "other": "{v}%, "},
+        "products": "{when}, China's {count} chip-product {flow}{mark} were {entries}{tie}.",
+        "partners": ("{when}, China's chip-product {flow} {prep}{regions}. The {count} {partner} were "
+                     "{entries}{tie}."),
+        "partner": {"export": "destinations", "import": "sources"},
+        "region_entry": "{value} {prep}{name} ({yoy})",
         "prep": {"export": "to ", "import": "from "},
-        "provinces": ("{when}, China's {count} {place} in chip-product {flow} were {names}{tie}, with "
-                      "{flow}{values} and {yoys}."),
+        "region_verb": "were ",
+        "provinces": "{when}, China's {count} {place} in chip-product {flow} were {entries}{tie}.",
         "place": {"first": "provinces (including autonomous regions and municipalities)",
                   "other": "provinces"},
         "footnote_mark": "¹",
@@ -121,8 +133,8 @@ PHRASES: dict[str, dict] = {
         "zero_words": ("unchanged",),
         "undefined_words": ("no comparable figure",),
         #: printed lines a paragraph of each kind may need on the text sheet
-        "lines": {"section": 1, "subsection": 1, "footnote": 2, "overview": 4, "products": 5,
-                  "partners": 6, "provinces": 4},
+        "lines": {"section": 1, "subsection": 1, "footnote": 2, "overview": 4, "products": 4,
+                  "partners": 5, "provinces": 4},
     },
 }
 
@@ -179,10 +191,41 @@ class _Writer:
         return self.p[span].format(year=self.year, month=self.month,
                                    month_name=names[self.month - 1] if names else "")
 
-    def shown(self, value: float) -> str:
+    def shown(self, value: float, decimals: int = 1) -> str:
         """A figure as this language's tables show it (English: with thousands separators)."""
-        text = f"{value:,.1f}" if self.p.get("thousands") else f"{value:.1f}"
-        return "0.0" if text == "-0.0" else text
+        text = f"{value:,.{decimals}f}" if self.p.get("thousands") else f"{value:.{decimals}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+    def money(self, value: float) -> str:
+        """An amount in the text's unit (the tables' USD 100 million, or US$ billion)."""
+        return self.p["money"].format(v=self.shown(value * self.p.get("money_scale", 1),
+                                                   self.p.get("money_decimals", 1)))
+
+    def name(self, label: str, product: bool = False) -> str:
+        return label.lower() if product and self.p.get("lower_products") else label
+
+    def short_yoy(self, value: float | None) -> str:
+        """A year-on-year change after the first of a list, where "year on year" is understood."""
+        if value is None:
+            return self.p["list_no_yoy"]
+        text = self.shown(abs(value))
+        if text == "0.0":
+            return self.p["flat_short"]
+        return self.p["up_short" if value > 0 else "down_short"].format(v=text)
+
+    def entries(self, chosen: list[dict], product: bool = False, share: bool = False) -> str:
+        """Each leader with its own figures: name (amount, share, change)."""
+        out = []
+        for i, e in enumerate(chosen):
+            which = "first" if i == 0 else "other"
+            shares = ""
+            if share:
+                shares = self.p["entry_share"][which].format(v=self.shown(e["share"])) \
+                    if e["share"] is not None else self.p["list_no_yoy"] + ", "
+            out.append(self.p["entry"][which].format(
+                name=self.name(e["label"], product), value=self.money(e["value"]), share=shares,
+                yoy=self.yoy(e["yoy"]) if i == 0 else self.short_yoy(e["yoy"])))
+        return self.join(out)
 
     def join(self, items: list[str]) -> str:
         if len(items) <= 1:
@@ -239,14 +282,15 @@ class _Writer:
         rows = {r["key"]: r[span] for r in self.tables["1"]}
         net = rows["net"]["value"]
         side = "import" if net < 0 else "export"
-        words = {key: self.p["money"].format(v=self.shown(rows[key]["value"]))
-                 for key in ("total", "export", "import")}
+        words = {key: self.money(rows[key]["value"]) for key in ("total", "export", "import")}
         words |= {f"{key}_yoy": self.yoy(rows[key]["yoy"]) for key in ("total", "export", "import")}
+        if self.p.get("entries"):  # "year on year" once, with the total
+            words |= {f"{key}_yoy": self.short_yoy(rows[key]["yoy"]) for key in ("export", "import")}
         text = self.p["overview"].format(
             when=self.when(span), scope=self.p["scope"]["month" if first else "ytd"],
             cum=self.p["cumulative"][span],
             net_when=self.p["net"][span], net_word=self.p["net_word"][side],
-            net=self.p["money"].format(v=self.shown(abs(net))), **words)
+            net=self.money(abs(net)), **words)
         facts = [Fact("1", k, span, f) for k in ("total", "export", "import") for f in ("value", "yoy")]
         facts.append(Fact("1", "net", span, "value", -1 if net < 0 else 1))
         return Item("paragraph", text, facts)
@@ -257,6 +301,14 @@ class _Writer:
         rows.sort(key=lambda r: (-r["value"], r["key"]))
         chosen, tie = self.lead(rows)
         flow_word = self.p["flow"][flow]
+        count = self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD]
+        if self.p.get("entries"):
+            text = self.p["products"].format(
+                when=self.when(span), count=count, flow=flow_word, tie=tie,
+                mark=self.p["footnote_mark"] if first else "",
+                entries=self.entries(chosen, product=True, share=True))
+            facts = [Fact(table, e["key"], span, f) for e in chosen for f in ("value", "share", "yoy")]
+            return Item("paragraph", text, facts, [self.name(e["label"], True) for e in chosen])
         text = self.p["products"].format(
             when=self.when(span), count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
             flow=flow_word, mark=self.p["footnote_mark"] if first else "", tie=tie,
@@ -273,6 +325,21 @@ class _Writer:
         regions = [{"key": r["key"], "label": r["label"], **r[span]} for r in body.get("regions", [])]
         chosen, tie = self.lead(body[span])
         flow_word = self.p["flow"][flow]
+        if self.p.get("entries"):
+            names = self.p.get("region_names", {})
+            regions_text = self.p["region_verb"] + self.p["region_join"].join(
+                self.p["region_entry"].format(value=self.money(r["value"]), prep=self.p["prep"][flow],
+                                              name=names.get(r["label"], r["label"]),
+                                              yoy=self.yoy(r["yoy"]) if i == 0 else self.short_yoy(r["yoy"]))
+                for i, r in enumerate(regions))
+            text = self.p["partners"].format(
+                when=self.when(span), flow=flow_word, prep="", regions=regions_text, tie=tie,
+                count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
+                partner=self.p["partner"][flow], entries=self.entries(chosen))
+            facts = [Fact(table, r["key"], span, f) for r in regions for f in ("value", "yoy")]
+            facts += [Fact(table, e["key"], span, f) for e in chosen for f in ("value", "yoy")]
+            named = [r["label"] for r in regions] + [e["label"] for e in chosen]
+            return Item("paragraph", text, facts, named)
         text = self.p["partners"].format(
             when=self.when(span), prep=self.p["prep"][flow], flow=flow_word, tie=tie,
             regions=self.p.get("region_join", self.p["join"]).join(r["label"] for r in regions),
@@ -290,6 +357,13 @@ class _Writer:
         table = _TABLE[("provinces", flow)]
         chosen, tie = self.lead(self.tables[table][span])
         flow_word = self.p["flow"][flow]
+        if self.p.get("entries"):
+            text = self.p["provinces"].format(
+                when=self.when(span), count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
+                flow=flow_word, place=self.p["place"]["first" if first else "other"], tie=tie,
+                entries=self.entries(chosen))
+            facts = [Fact(table, e["key"], span, f) for e in chosen for f in ("value", "yoy")]
+            return Item("paragraph", text, facts, [e["label"] for e in chosen])
         text = self.p["provinces"].format(
             when=self.when(span), count=self.p["count"][len(chosen) if len(chosen) < LEAD else LEAD],
             flow=flow_word, place=self.p["place"]["first" if first else "other"], tie=tie,
@@ -301,8 +375,8 @@ class _Writer:
 
     def footnote(self) -> Item:
         codes = self.product_codes or {r["key"]: r["label"] for r in self.tables["2"]}
-        products = self.p["join"].join(self.p["product_code"].format(name=n, code=c)
-                                       for c, n in codes.items())
+        products = [self.p["product_code"].format(name=self.name(n, True), code=c) for c, n in codes.items()]
+        products = self.join(products) if self.p.get("entries") else self.p["join"].join(products)
         return Item("footnote", self.p["footnote"].format(products=products))
 
     def items(self, keep_slots: bool = False) -> list[Item]:
@@ -395,8 +469,14 @@ def check(items: list[Item], result: dict, lang: str = "zh") -> list[str]:
             continue
         printed = read_figures(item.text, lang)
         wanted = []
+        p = PHRASES[lang]
         for fact in item.facts:
             value = table_figure(result["tables"], fact)
+            if value is not None and fact.field == "value" and "money_scale" in p:
+                # the text states amounts in another unit: the table's cell, converted
+                value = round(fact.sign * value * p["money_scale"], p["money_decimals"])
+                wanted.append(float(f"{value:.{p['money_decimals']}f}"))
+                continue
             wanted.append(None if value is None else float(shown(fact.sign * value)))
         if printed != wanted:
             problems.append(f"'{item.text[:30]}…' states {printed}, the tables say {wanted}")

@@ -274,7 +274,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("HIST_TITLE", [[chart_words["title"]]]),
         _text_block("HIST_NOTE", [[chart_words["note"]]]),
         _text_block("HIST_HEAD", history_head(edition.lang)),
-        Block(HIST_BODY, history, [[TEXT] + [NUMBER] * len(COLUMNS) for _ in history]),
+        Block(HIST_BODY, history, [[TEXT] + [ws["number_format"]] * len(COLUMNS) for _ in history]),
     ]
     # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
     first, last = (history[0][0], history[-1][0]) if history else ("—", "—")

@@ -250,7 +250,7 @@ def _history_sheet(book: Workbook, edition: Edition) -> None:
     for c in range(1, width + 1):
         cell = ws.cell(5, c)
         cell.font, cell.border = font, BORDER
-        cell.number_format = "@" if c == 1 else "0.0;-0.0;0.0"
+        cell.number_format = "@" if c == 1 else edition.words["number_format"]  # as the tables'
         cell.alignment = Alignment(horizontal="center" if c == 1 else "right")
         ws.column_dimensions[get_column_letter(c)].width = 9 if c == 1 else 8.5
     ws.row_dimensions[4].height = 30
