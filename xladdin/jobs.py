@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,6 +24,7 @@ from xladdin.files.workbook import (
     check_workbook,
     finished_name,
     progress,
+    refuse_finished_copy,
     render,
     save_atomic,
     save_with_raw,
@@ -44,6 +45,8 @@ class Outcome:
     engine: Engine
     plan: Plan | None
     findings: Findings
+    #: what the job changed besides its outputs (a setting in 设置), one line each
+    notes: list[str] = field(default_factory=list)
 
 
 def open_template(template: Path | None, edition: Edition | None = None):
@@ -66,6 +69,9 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
     check_docx(docx, out)
+    for item in raw_paths:
+        refuse_finished_copy(item)
+    check_word_fonts(docx, (settings or Settings()).lang)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
@@ -83,6 +89,14 @@ def check_docx(docx: Path | None, *others: Path) -> None:
     if docx is None:
         return
     check_output(Path(docx), [Path(o) for o in others], suffix=".docx")
+
+
+def check_word_fonts(docx: Path | None, lang: str) -> None:
+    """Before anything is written: the Chinese Word edition's charts need a CJK font."""
+    if docx is not None and lang == "zh":
+        from xladdin.files.cjkfont import require_cjk_font
+
+        require_cjk_font()
 
 
 def write_word(plan: Plan, docx: Path | None) -> list[Path]:
@@ -166,9 +180,11 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
     ribbon and later refreshes make the same edition.
     """
     path = check_workbook(path)
-    finished = finished_name(path)
-    check_output(finished, [path])
-    check_docx(docx, path, finished)
+    if lang is not None:  # the edition, hence the finished copy's name, is known now
+        finished = finished_name(path, lang)
+        docx = finished.with_suffix(".docx") if docx is True else docx
+        check_output(finished, [path])
+        check_docx(docx, path, finished)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
         raw = read_raw_cached([path])
@@ -180,6 +196,12 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                                 lang=lang or parse_lang(stored["SET_LANG"]),
                                 jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
             publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
+            if lang is None:
+                finished = finished_name(path, settings.lang)
+                docx = finished.with_suffix(".docx") if docx is True else docx
+                check_output(finished, [path])
+                check_docx(docx, path, finished)
+            check_word_fonts(docx, settings.lang)
             engine = from_raw(raw, settings)
             period = report_period(engine, period)
             found = audit(engine.model, period, jan_feb=settings.jan_feb)
@@ -187,10 +209,12 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
             progress(f"computing tables for {period}")
             plan = build_plan(engine, period, publication, forced(found), slots=2)
             apply(plan, patch)
+            notes = []
             for name, value, given in (("SET_LANG", settings.lang, lang),
                                        ("SET_JAN_FEB", "jan-feb" if settings.jan_feb else "auto", jan_feb)):
                 if given is not None and name in patch.names:
                     patch.write(Block(name, [[value]], [["@"]]))
+                    notes += setting_changed(name, stored[name], value)
 
             def commit() -> None:
                 progress(f"saving {path.name}")
@@ -200,7 +224,18 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                            forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
+    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found, notes)
+
+
+def setting_changed(name: str, before: str | None, after: str) -> list[str]:
+    """One line when an option changed a cell of 设置, which later refreshes (and the ribbon)
+    follow; nothing when the cell already said so."""
+    label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb"}[name]
+    old = (before or "").strip() or {"SET_LANG": "zh", "SET_JAN_FEB": "auto"}[name]
+    if old.lower() == after.lower():
+        return []
+    return [f"changed 设置 {label}: {old} → {after}; later refreshes and the ribbon make this edition "
+            "until the cell is changed back"]
 
 
 def _optional(patch: XlsxPatch, name: str) -> str | None:

@@ -127,14 +127,16 @@ def _missing_months(model: Model, period: str, found: Findings, combined: bool =
             found.add("error", f"{flow} data ({', '.join(dims)}) lacks {shown}{holds}; the {period} "
                       f"report needs {needs} and the same months of {prior[:4]}",
                       f"{flow} {period}", "choose a report month the data cover, or download and add "
-                      "the customs rows for those months")
+                      "the customs rows for those months", forceable=False)
 
 
 def stop_on_errors(found: Findings, force: bool) -> None:
     """Refuse to publish from data with errors, unless the user forces it."""
     errors = found.of("error")
-    if errors and not force:
-        first = errors[0].line().removeprefix("error: ")
+    blocking = [f for f in errors if not f.forceable] or ([] if force else errors)
+    if blocking:  # --force is offered only where it can help: not for a month the sums lack
+        first = blocking[0].line().removeprefix("error: ")
         more = f" ({len(errors)} problems in all: run 'xladdin audit' to list them)" \
             if len(errors) > 1 else ""
-        raise XladdinError(f"{first}{more}; or pass --force to publish anyway")
+        hint = "; or pass --force to publish anyway" if all(f.forceable for f in errors) else ""
+        raise XladdinError(f"{first}{more}{hint}")

@@ -128,7 +128,7 @@ def _refresh(book: Any) -> RefreshReport:
     if not book.fullname or not os.path.isabs(book.fullname):
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
-    finished = finished_name(Path(book.fullname))
+    finished = finished_name(Path(book.fullname), settings.lang)
     write_finished(engine, period, finished, publication=publication)
     write_word(plan, finished.with_suffix(".docx"))
     return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
