@@ -148,7 +148,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from xladdin.engine.audit import audit
-
     from xladdin.engine.load import report_period
 
     eng = _engine(args)
@@ -242,8 +241,9 @@ def _add_raw_options(p: argparse.ArgumentParser) -> None:
     _add_report_options(p)
 
 
-#: ``--docx`` given without a name: the Word edition goes beside the workbook, as .docx
-BESIDE = "beside the workbook"
+#: ``--docx`` given without a name: the Word edition goes beside the workbook, as .docx (not a
+#: str, which argparse would pass through ``type``)
+BESIDE = object()
 
 
 def _add_docx_option(p: argparse.ArgumentParser) -> None:

@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, describe_os_error
 from xladdin.excel.vba import (
     PROJECT_NAME,
     RIBBON_CALLBACK,
@@ -200,8 +200,11 @@ def build_addin(out: Path, settings: list[Setting] | None = None) -> Path:
     if out.name != ADDIN_NAME:
         raise XladdinError(f"{out}: the add-in must be called {ADDIN_NAME}: install, doctor and "
                            "Excel's list of add-ins know it by that name")
-    if not out.parent.exists():
-        raise XladdinError(f"{out.parent} does not exist; create the folder first")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # -o new_folder/xladdin.xlam: made for it
+    except OSError as exc:
+        raise XladdinError(f"{out}: the folder cannot be made: "
+                           f"{describe_os_error(exc, out.parent)}") from None
     rows = BASE_SETTINGS + list(settings or [])
     vba = vba_project()
     stamp = f"xladdin {__version__}; xlwings VBA {dll_version(runtime_source())}"

@@ -225,6 +225,7 @@ def refuse_finished_copy(path: Path) -> None:
     stem = path.stem.split("_发布版")[0] if "_发布版" in path.stem else None
     monthly = path.with_name(f"{stem}{path.suffix}") if stem else None
     use = f"use the monthly workbook {monthly} instead" if monthly is not None and monthly.is_file() \
+        and not is_finished_copy(monthly) \
         else "use the monthly workbook made by 'xladdin init' instead"
     raise XladdinError(f"{path}: this is a finished copy (values only, for readers), not a monthly "
                        f"workbook or raw data; {use}")
@@ -275,9 +276,9 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
              ("hs_code", "partner_code", "partner_name", "province_code", "province_name")}
     kept = pd.DataFrame({"period": left["period"].str.replace("-", "", regex=False),
                          "flow": left["flow"].map(FLOW_CN), **blank, "value_usd": left["value"]})
-    order = {source: i for i, source in enumerate(dict.fromkeys([*f["source"], *left["source"]]))}
-    place = pd.concat([f["source"].map(order) * 2**40 + f["row"], left["source"].map(order) * 2**40 + left["row"]],
-                      ignore_index=True)
+    sources = pd.concat([f["source"], left["source"]], ignore_index=True)
+    order = pd.Series(range(sources.nunique()), index=sources.unique())
+    place = sources.map(order) * 2**40 + pd.concat([f["row"], left["row"]], ignore_index=True)
     both = pd.concat([rows.astype(object), kept[rows.columns].astype(object)], ignore_index=True)
     return both.iloc[place.argsort(kind="stable")].reset_index(drop=True)
 
