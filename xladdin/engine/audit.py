@@ -133,7 +133,7 @@ def _missing_months(model: Model, period: str, found: Findings, combined: bool =
 def stop_on_errors(found: Findings, force: bool) -> None:
     """Refuse to publish from data with errors, unless the user forces it."""
     errors = found.of("error")
-    blocking = [f for f in errors if not f.forceable] or ([] if force else errors)
+    blocking = [f for f in errors if not f.forceable] if force else errors
     if blocking:  # --force is offered only where it can help: not for a month the sums lack
         first = blocking[0].line().removeprefix("error: ")
         more = f" ({len(errors)} problems in all: run 'xladdin audit' to list them)" \
