@@ -436,3 +436,16 @@ def test_sheet_reader_agrees_with_xladdins(tmp_path):
     book = monthly(tmp_path)
     table, _ = read_xlsx_table(book)
     assert len(sheet_rows(book)) == len(table)
+
+
+def test_the_ribbon_never_offers_a_force_option_it_does_not_have(tmp_path, capsys):
+    from tests.fake_xlwings import FakeBook
+    from xladdin.excel.addin import refresh_book
+
+    book = tmp_path / "月报.xlsx"
+    twice = "202507,出口,85423190,133,韩国,44,广东省,5\n" * 2
+    assert main(["init", str(book), str(sample_plus(tmp_path, twice))]) == 0
+    fake = FakeBook(book)
+    assert refresh_book(fake) is None
+    message = fake.app.alerts[-1][1]
+    assert "appear more than once" in message and "--force" not in message

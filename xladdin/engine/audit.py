@@ -130,13 +130,16 @@ def _missing_months(model: Model, period: str, found: Findings, combined: bool =
                       "the customs rows for those months", forceable=False)
 
 
-def stop_on_errors(found: Findings, force: bool) -> None:
-    """Refuse to publish from data with errors, unless the user forces it."""
+def stop_on_errors(found: Findings, force: bool | None) -> None:
+    """Refuse to publish from data with errors, unless the user forces it. ``--force`` is
+    offered only where it can help: not for a month the sums lack, nor where the front end has
+    no such option (``force=None``: the ribbon, xlwings Lite)."""
     errors = found.of("error")
     blocking = [f for f in errors if not f.forceable] if force else errors
     if blocking:  # --force is offered only where it can help: not for a month the sums lack
         first = blocking[0].line().removeprefix("error: ")
         more = f" ({len(errors)} problems in all: run 'xladdin audit' to list them)" \
             if len(errors) > 1 else ""
-        hint = "; or pass --force to publish anyway" if all(f.forceable for f in errors) else ""
+        hint = "; or pass --force to publish anyway" \
+            if force is not None and all(f.forceable for f in errors) else ""
         raise XladdinError(f"{first}{more}{hint}")

@@ -116,7 +116,7 @@ def _refresh(book: Any) -> RefreshReport:
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
     found = audit(engine.model, period, jan_feb=settings.jan_feb)
-    stop_on_errors(found, force=False)
+    stop_on_errors(found, force=None)  # no --force in Excel
     publication = publication_from_book(book)
     plan = build_plan(engine, period, publication, slots=2)  # the monthly workbook has both span groups
     app = book.app
