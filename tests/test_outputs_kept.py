@@ -122,6 +122,12 @@ def build_from_the_finished_copy(tmp: Path) -> Case:
                 r"月报_发布版\.xlsx: this is a finished copy.*月报\.xlsx instead", out)
 
 
+def init_from_the_finished_copy(tmp: Path) -> Case:
+    _, finished = _finished_beside(tmp)
+    new = tmp / "新.xlsx"
+    return Case(["init", str(new), str(finished)], 2, r"月报_发布版\.xlsx: this is a finished copy", new)
+
+
 def tables_from_a_copy_made_before_the_mark(tmp: Path) -> Case:
     """A finished copy written before it carried the mark: known by its names."""
     out = tmp / "报告.xlsx"
@@ -146,14 +152,38 @@ def _overflowing(tmp: Path) -> Path:
     return path
 
 
+def _each_flow_near_the_limit(tmp: Path) -> Path:
+    """Exports and imports each 1.7e308 in July (finite), so their sum, total trade, is not."""
+    text = sample_path().read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(202507,(出口|进口),85423111,,,,,)\d+$", r"\g<1>1.7e308", text)
+    path = tmp / "raw.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def no_json_printed(folder: Path, out: str) -> None:
+    assert out == ""  # neither Infinity nor half a document
+
+
 def json_never_says_infinity(tmp: Path) -> Case:
     return Case(["tables", str(_overflowing(tmp)), "--json"], 2,
-                r"table 1, .*: the figure is inf \(a sum too large to be a number\); check the 美元 column")
+                r"^(?!.*--force)error: raw\.csv rows .*the export values add up to more than a number can "
+                r"hold.*check the 美元 column", check=no_json_printed)
+
+
+def the_audit_finds_what_build_refuses(tmp: Path) -> Case:
+    return Case(["audit", str(_overflowing(tmp))], 1, r"raw\.csv rows .*more than a number can hold")
+
+
+def json_names_the_figure_that_overflows(tmp: Path) -> Case:
+    return Case(["tables", str(_each_flow_near_the_limit(tmp)), "--json"], 2,
+                r"table 1, 进出口总额 \(the month\), value: the figure is inf.*check the 美元 column",
+                check=no_json_printed)
 
 
 def build_names_the_figure_not_the_text(tmp: Path) -> Case:
     out = tmp / "out.xlsx"
-    return Case(["build", str(_overflowing(tmp)), "-o", str(out)], 2,
+    return Case(["build", str(_each_flow_near_the_limit(tmp)), "-o", str(out)], 2,
                 r"^(?!.*drafted text)error: table 1, 进出口总额 .*inf.*check the 美元 column", out)
 
 
@@ -267,8 +297,11 @@ CASES = {
     "refresh the finished copy": refresh_the_finished_copy,
     "import into the finished copy (--include-raw)": import_into_the_finished_copy,
     "build from the finished copy": build_from_the_finished_copy,
+    "init from the finished copy": init_from_the_finished_copy,
     "a finished copy made before the mark": tables_from_a_copy_made_before_the_mark,
     "JSON never says Infinity": json_never_says_infinity,
+    "audit finds the overflow build refuses": the_audit_finds_what_build_refuses,
+    "JSON names the figure that overflows": json_names_the_figure_that_overflows,
     "build names the figure, not the text": build_names_the_figure_not_the_text,
     "--force with a missing month is one line": force_with_a_missing_month_is_one_line,
     "a missing month does not offer --force": a_missing_month_does_not_offer_force,

@@ -154,6 +154,8 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     if out.exists():
         raise XladdinError(f"{out}: the file exists; init never overwrites a workbook, use "
                            "'xladdin refresh' on it or choose another name")
+    for item in raw_paths:
+        refuse_finished_copy(item)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths)
     engine = from_raw(raw, settings)

@@ -7,6 +7,7 @@ on errors unless forced.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
@@ -75,12 +76,26 @@ def audit(model: Model, period: str | None = None, today: date | None = None,
                   "check the 数据年月 column: customs data cannot be from the future")
 
     _disagreeing_extracts(frame, found)
+    _beyond_numbers(frame, found)
     if period:
         combined, why = jan_feb_choice(model.periods, period, jan_feb)
         if why:
             found.add("info", why, f"report {period}", "")
         _missing_months(model, period, found, combined)
     return found
+
+
+def _beyond_numbers(frame: pd.DataFrame, found: Findings) -> None:
+    """Values whose sum is beyond the largest number (about 1.8e308: infinity) are mistyped;
+    no table could be computed from them, so --force cannot help."""
+    for flow, values in frame.groupby("flow")["value"]:
+        with np.errstate(over="ignore"):  # the overflow is what is looked for, not a warning
+            total = float(values.sum())
+        if not math.isfinite(total):
+            largest = frame.loc[values.sort_values(ascending=False).index[:3]]
+            found.add("error", f"the {flow} values add up to more than a number can hold (largest: "
+                      f"{float(largest['value'].iloc[0]):.3g} USD)", _places(largest),
+                      "check the 美元 column for a mistyped value", forceable=False)
 
 
 def _disagreeing_extracts(frame: pd.DataFrame, found: Findings) -> None:

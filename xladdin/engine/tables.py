@@ -160,7 +160,7 @@ def check_finite(no: int, body, where: str = "") -> None:
                 raise XladdinError(f"table {no}{place}, {key}: the figure is {value} (a sum too large "
                                    "to be a number); check the 美元 column for a mistyped value")
             if key in SPANS and value is not None:
-                check_finite(no, value, f"{place} ({key})")
+                check_finite(no, value, f"{place} ({'the month' if key == 'month' else 'year to date'})")
             elif isinstance(value, (dict, list)):
                 check_finite(no, value, place)
     elif isinstance(body, list):
