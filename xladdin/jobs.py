@@ -173,20 +173,16 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
 
 
 def refresh(path: Path, include_raw: bool = False, force: bool = False,
-            docx: Path | None = None, lang: str | None = None, jan_feb: bool | None = None) -> Outcome:
+            docx: Path | bool | None = None, lang: str | None = None, jan_feb: bool | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
     part of the file stay byte-identical, and a million raw rows cost seconds, not minutes.
     ``lang`` and ``jan_feb`` override the 设置 cells and are written into them, so the
-    ribbon and later refreshes make the same edition.
+    ribbon and later refreshes make the same edition; a cell so changed is said in ``notes``.
+    ``docx=True``: the Word edition beside the finished copy.
     """
     path = check_workbook(path)
-    if lang is not None:  # the edition, hence the finished copy's name, is known now
-        finished = finished_name(path, lang)
-        docx = finished.with_suffix(".docx") if docx is True else docx
-        check_output(finished, [path])
-        check_docx(docx, path, finished)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
         raw = read_raw_cached([path])
@@ -198,12 +194,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                                 lang=lang or parse_lang(stored["SET_LANG"]),
                                 jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
             publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
-            if lang is None:
-                finished = finished_name(path, settings.lang)
-                docx = finished.with_suffix(".docx") if docx is True else docx
-                check_output(finished, [path])
-                check_docx(docx, path, finished)
-            check_word_fonts(docx, settings.lang)
+            finished, docx = finished_targets(path, settings.lang, docx)
             engine = from_raw(raw, settings)
             period = report_period(engine, period)
             found = audit(engine.model, period, jan_feb=settings.jan_feb)
@@ -227,6 +218,17 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         finally:
             patch.close()
     return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found, notes)
+
+
+def finished_targets(path: Path, lang: str, docx: Path | bool | None) -> tuple[Path, Path | None]:
+    """The finished copy of a monthly workbook's edition (each edition its own name) and the
+    Word edition (``True``: beside the finished copy), both checked before anything is written."""
+    finished = finished_name(path, lang)
+    docx = finished.with_suffix(".docx") if docx is True else docx
+    check_output(finished, [path])
+    check_docx(docx, path, finished)
+    check_word_fonts(docx, lang)
+    return finished, docx
 
 
 def setting_changed(name: str, before: str | None, after: str) -> list[str]:
