@@ -106,6 +106,13 @@ def refresh_the_finished_copy(tmp: Path) -> Case:
                 r"月报_发布版\.xlsx: this is a finished copy.*use the monthly workbook .*月报\.xlsx instead")
 
 
+def refresh_the_plain_finished_copy(tmp: Path) -> Case:
+    """Without 原始数据: the advice is the monthly workbook, not 'put the raw rows in a sheet'."""
+    _, finished = _finished_beside(tmp, include_raw=False)
+    return Case(["refresh", str(finished)], 2,
+                r"^(?!.*put the raw rows)error: .*月报_发布版\.xlsx: this is a finished copy.*月报\.xlsx instead")
+
+
 def import_into_the_finished_copy(tmp: Path) -> Case:
     book, finished = _finished_beside(tmp)
     book.unlink()  # no monthly workbook beside it: say where one comes from
@@ -295,6 +302,7 @@ def test_the_english_word_edition_needs_no_cjk_font(tmp_path, capsys, monkeypatc
 
 CASES = {
     "refresh the finished copy": refresh_the_finished_copy,
+    "refresh the plain finished copy": refresh_the_plain_finished_copy,
     "import into the finished copy (--include-raw)": import_into_the_finished_copy,
     "build from the finished copy": build_from_the_finished_copy,
     "init from the finished copy": init_from_the_finished_copy,
