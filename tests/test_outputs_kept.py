@@ -490,3 +490,19 @@ def test_the_ribbon_never_offers_a_force_option_it_does_not_have(tmp_path, capsy
     assert refresh_book(fake) is None
     message = fake.app.alerts[-1][1]
     assert "appear more than once" in message and "--force" not in message
+
+
+def test_rows_left_out_survive_the_raw_cache(tmp_path, monkeypatch, capsys):
+    """A workbook read a second time comes from the cache: its left-out rows must too."""
+    monkeypatch.setenv("XLADDIN_CACHE_DIR", str(tmp_path / "cache"))
+    raw = sample_plus(tmp_path, UNUSABLE)
+    book = tmp_path / "月报.xlsx"
+    assert main(["init", str(book), str(raw)]) == 0
+    copies = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    for copy in copies:
+        assert main(["build", str(book), "-o", str(copy), "--include-raw"]) == 0
+    assert list((tmp_path / "cache").iterdir())  # the second read was the cache's
+    given = csv_rows(raw)
+    kept = sheet_rows(book)
+    assert sheet_rows(copies[0]) == sheet_rows(copies[1]) == kept
+    assert len(kept) == len(given) and kept[-3:] == [as_written(r) for r in given[-3:]]
