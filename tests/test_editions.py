@@ -169,8 +169,9 @@ def test_english_monthly_workbook_init_refresh_and_switch(tmp_path):
     assert "原始数据" in book.sheetnames and "设置" in book.sheetnames  # the working sheets keep their names
     assert book["设置"]["B7"].value == "en"
     assert main(["refresh", str(work)]) == 0
-    finished = load_workbook(tmp_path / "report_发布版.xlsx")
+    finished = load_workbook(tmp_path / "report_发布版_en.xlsx")  # each edition its own name
     assert finished["Table 4"]["A1"].value == EN_TITLES[4]
+    assert not (tmp_path / "report_发布版.xlsx").exists()
     assert main(["refresh", str(work), "--lang", "zh"]) == 0  # recorded in 设置
     book = load_workbook(work)
     assert book["设置"]["B7"].value == "zh" and book["Table 4"]["A1"].value.startswith("表4：2025年7月")

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from xladdin.engine.editions import LANGS
-from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
 from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_line
 
@@ -32,8 +31,38 @@ def _engine(args: argparse.Namespace):
         return engine.demo(_settings(args))
     if not args.raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
+    from xladdin.files.workbook import refuse_finished_copy
+
+    for path in args.raw:
+        refuse_finished_copy(path)
     return engine.load(args.raw, _settings(args), flow=args.flow,
                        period=getattr(args, "data_period", None))
+
+
+def _print_json(data) -> None:
+    """The one JSON writer: strict JSON only. A figure that is not a finite number (a sum that
+    overflowed) is refused with a sentence instead of being printed as ``Infinity``/``NaN``."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+    except ValueError:
+        raise XladdinError("a figure is not a finite number (a sum too large for a number); check "
+                           "the 美元 column for a mistyped value") from None
+    print(text)
+
+
+def readable_streams() -> None:
+    """The one output encoder: stdout and stderr that cannot hold Chinese (a Western Windows
+    console or redirected output, PYTHONIOENCODING=cp1252) show it escaped (\\u4e2d) instead of
+    failing after the work is done."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "中".encode(stream.encoding or "ascii")
+        except (LookupError, UnicodeEncodeError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except AttributeError:
+            pass
 
 
 def _warn(findings) -> None:
@@ -58,7 +87,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     if found.of("error"):
         result["forced"] = [f.line() for f in found.of("error")]
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        _print_json(result)
     else:
         print(render_text(eng, result), end="")
     return 0
@@ -66,6 +95,8 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 def _report(outcome) -> int:
     _warn(outcome.findings)
+    for note in getattr(outcome, "notes", ()):
+        print(note, file=sys.stderr)
     for path in outcome.written:
         print(f"wrote {path} ({outcome.period})")
     return 0
@@ -82,13 +113,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
     return _report(build(raw, args.output, args.period, _settings(args), args.include_raw,
                          flow=args.flow, data_period=args.data_period, template=args.template,
-                         force=args.force, docx=args.docx, pdf=_pdf(args, args.output)))
+                         force=args.force, docx=_beside(args.docx, args.output),
+                         pdf=_beside(args.pdf, args.output, ".pdf")))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from xladdin.jobs import demo
 
-    return _report(demo(args.output, _settings(args), docx=args.docx, pdf=_pdf(args, args.output)))
+    out = args.output or demo_name(args.lang)
+    return _report(demo(out, _settings(args), docx=_beside(args.docx, out),
+                        pdf=_beside(args.pdf, out, ".pdf")))
+
+
+def demo_name(lang: str) -> Path:
+    """The demo's default file: one per edition, so the English one never replaces the Chinese."""
+    return Path("月报-2025-07.xlsx" if lang == "zh" else f"月报-2025-07_{lang}.xlsx")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -102,12 +141,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from xladdin.files.workbook import finished_name
     from xladdin.jobs import refresh
 
-    status = _report(refresh(args.workbook, args.include_raw, args.force, docx=args.docx, lang=args.lang,
+    # a bare --docx / --pdf: beside the finished copy of the workbook's edition
+    status = _report(refresh(args.workbook, args.include_raw, args.force,
+                             docx=True if args.docx is BESIDE else args.docx, lang=args.lang,
                              jan_feb=True if args.jan_feb else None,
-                             pdf=_pdf(args, finished_name(Path(args.workbook)))))
+                             pdf=True if args.pdf is BESIDE else args.pdf))
     from xladdin.lite.workbook import stale_note
 
     note = stale_note(args.workbook)
@@ -116,35 +156,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return status
 
 
-#: ``--pdf`` given without a path: the PDF takes the finished workbook's name
-_BESIDE = Path("-")
-
-
-def _pdf(args: argparse.Namespace, finished: Path) -> Path | None:
-    """The PDF target: the path given, the finished copy's name as .pdf for a bare ``--pdf``."""
-    if args.pdf is None:
-        return None
-    return Path(finished).with_suffix(".pdf") if args.pdf == _BESIDE else args.pdf
-
-
-def _add_pdf_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pdf", type=Path, nargs="?", const=_BESIDE, metavar="PATH.pdf",
-                        help="also write the Word edition as PDF (through Word or LibreOffice; "
-                             "without a path: beside the finished workbook)")
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
     from xladdin.engine.audit import audit
+    from xladdin.engine.load import report_period
 
     eng = _engine(args)
-    found = audit(eng.model, parse_period(args.period) if args.period else None, jan_feb=args.jan_feb)
+    # the month tables, build and refresh would report: the same choice, the same checks
+    period = report_period(eng, args.period) if args.period or eng.model.latest_period() else None
+    found = audit(eng.model, period, jan_feb=args.jan_feb)
     if args.json:
-        print(json.dumps([f.as_dict() for f in found], ensure_ascii=False, indent=1))
+        _print_json([f.as_dict() for f in found])
     else:
         for finding in found:
             print(one_line(finding.line()))
-        counts = {s: len(found.of(s)) for s in ("error", "warning")}
-        print(f"{counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
+    files = eng.model.raw.files
+    month = (f"the {period} report" + ("" if args.period else " (the latest month in the data)")
+             if period else "no report month (no usable rows)")
+    counts = {s: len(found.of(s)) for s in ("error", "warning")}
+    print(f"checked {sum(files.values()):,} rows in {len(files)} file{'s' if len(files) != 1 else ''} "
+          f"for {month}: {counts['error']} errors, {counts['warning']} warnings", file=sys.stderr)
     return 1 if found.of("error") else 0
 
 
@@ -228,6 +258,27 @@ def _add_raw_options(p: argparse.ArgumentParser) -> None:
     _add_report_options(p)
 
 
+#: ``--docx`` given without a name: the Word edition goes beside the workbook, as .docx (not a
+#: str, which argparse would pass through ``type``)
+BESIDE = object()
+
+
+def _add_docx_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--docx", type=Path, nargs="?", const=BESIDE, metavar="PATH.docx",
+                   help="also write the Word edition (without a name: beside the workbook, as .docx)")
+
+
+def _add_pdf_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pdf", type=Path, nargs="?", const=BESIDE, metavar="PATH.pdf",
+                   help="also write the Word edition as PDF (through Word or LibreOffice; "
+                        "without a name: beside the workbook, as .pdf)")
+
+
+def _beside(given, workbook: Path, suffix: str = ".docx") -> Path | None:
+    """A Word or PDF edition's path: the one given, or the workbook's name with ``suffix``."""
+    return Path(workbook).with_suffix(suffix) if given is BESIDE else given
+
+
 PERIOD_HELP = "report month, YYYY-MM (default: the latest month in the data)"
 FORCE_HELP = "go on even if the audit finds errors (the output says so)"
 
@@ -253,17 +304,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--include-raw", action="store_true", help="keep the 原始数据 sheet in the output")
     b.add_argument("--template", type=Path, help="a restyled copy of the xladdin template")
     b.add_argument("--force", action="store_true", help=FORCE_HELP)
-    b.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    _add_docx_option(b)
     _add_pdf_option(b)
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="write the finished workbook from the bundled sample")
-    d.add_argument("-o", "--output", type=Path, default=Path("月报-2025-07.xlsx"),
-                   help="finished workbook (default 月报-2025-07.xlsx)")
+    d.add_argument("-o", "--output", type=Path,
+                   help="finished workbook (default 月报-2025-07.xlsx; English: 月报-2025-07_en.xlsx)")
     d.add_argument("--net-yoy", choices=NET_YOY_CONVENTIONS, default="net_import_pct",
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
-    d.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    _add_docx_option(d)
     d.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
     _add_pdf_option(d)
     d.set_defaults(func=cmd_demo)
@@ -281,7 +332,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("workbook", type=Path, help="the monthly workbook (.xlsx) made by 'xladdin init'")
     r.add_argument("--include-raw", action="store_true", help="keep 原始数据 in the finished copy")
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
-    r.add_argument("--docx", type=Path, metavar="PATH.docx", help="also write the Word edition")
+    _add_docx_option(r)
     _add_edition_options(r, default_lang=None)  # default: the workbook's 设置
     _add_pdf_option(r)
     r.set_defaults(func=cmd_refresh)
@@ -328,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Every way it can end is one of: exit 0; one ``error:`` line and exit 2
     (bad input, or an operating-system error as a sentence); 130 on Ctrl-C; 70 for a bug."""
     try:
+        readable_streams()
         args = parser().parse_args(argv)
         status = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not after exit as a traceback

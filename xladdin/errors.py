@@ -52,6 +52,8 @@ class Finding:
     what: str
     where: str = ""
     fix: str = ""
+    #: False for an error --force cannot go past (a sum needs a month the data lack)
+    forceable: bool = True
 
     def line(self) -> str:
         """The one-line form printed by the CLI: ``warning: where: what; fix``."""
@@ -70,8 +72,8 @@ class Findings:
 
     items: list[Finding] = field(default_factory=list)
 
-    def add(self, severity: str, what: str, where: str = "", fix: str = "") -> None:
-        self.items.append(Finding(severity, what, where, fix))
+    def add(self, severity: str, what: str, where: str = "", fix: str = "", forceable: bool = True) -> None:
+        self.items.append(Finding(severity, what, where, fix, forceable))
 
     def extend(self, other: Findings) -> None:
         self.items.extend(other.items)

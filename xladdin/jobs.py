@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,6 +24,7 @@ from xladdin.files.workbook import (
     check_workbook,
     finished_name,
     progress,
+    refuse_finished_copy,
     render,
     save_atomic,
     save_with_raw,
@@ -44,6 +45,8 @@ class Outcome:
     engine: Engine
     plan: Plan | None
     findings: Findings
+    #: what the job changed besides its outputs (a setting in 设置), one line each
+    notes: list[str] = field(default_factory=list)
 
 
 def open_template(template: Path | None, edition: Edition | None = None):
@@ -67,6 +70,9 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     out = Path(out)
     check_output(out, [*raw_paths, *([template] if template else [])])
     check_docx(docx, out, pdf=pdf)
+    for item in raw_paths:
+        refuse_finished_copy(item)
+    check_word_fonts(docx or pdf, (settings or Settings()).lang)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
     engine = from_raw(raw, settings)
@@ -89,6 +95,14 @@ def check_docx(docx: Path | None, *others: Path, pdf: Path | None = None) -> Non
 
         check_output(Path(pdf), [Path(o) for o in others], suffix=".pdf")
         converter()
+
+
+def check_word_fonts(word: Path | None, lang: str) -> None:
+    """Before anything is written: the Chinese Word edition's charts (and its PDF) need a CJK font."""
+    if word is not None and lang == "zh":
+        from xladdin.files.cjkfont import require_cjk_font
+
+        require_cjk_font()
 
 
 def write_word(plan: Plan, docx: Path | None, pdf: Path | None = None) -> list[Path]:
@@ -163,6 +177,8 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     if out.exists():
         raise XladdinError(f"{out}: the file exists; init never overwrites a workbook, use "
                            "'xladdin refresh' on it or choose another name")
+    for item in raw_paths:
+        refuse_finished_copy(item)
     progress("reading raw data")
     raw = read_raw_cached(raw_paths)
     engine = from_raw(raw, settings)
@@ -180,19 +196,17 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
 
 
 def refresh(path: Path, include_raw: bool = False, force: bool = False,
-            docx: Path | None = None, lang: str | None = None, jan_feb: bool | None = None,
-            pdf: Path | None = None) -> Outcome:
+            docx: Path | bool | None = None, lang: str | None = None, jan_feb: bool | None = None,
+            pdf: Path | bool | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
     part of the file stay byte-identical, and a million raw rows cost seconds, not minutes.
     ``lang`` and ``jan_feb`` override the 设置 cells and are written into them, so the
-    ribbon and later refreshes make the same edition.
+    ribbon and later refreshes make the same edition; a cell so changed is said in ``notes``.
+    ``docx=True``, ``pdf=True``: the Word edition, its PDF, beside the finished copy.
     """
     path = check_workbook(path)
-    finished = finished_name(path)
-    check_output(finished, [path])
-    check_docx(docx, path, finished, pdf=pdf)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
         raw = read_raw_cached([path])
@@ -204,6 +218,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                                 lang=lang or parse_lang(stored["SET_LANG"]),
                                 jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
             publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
+            finished, docx, pdf = finished_targets(path, settings.lang, docx, pdf)
             engine = from_raw(raw, settings)
             period = report_period(engine, period)
             found = audit(engine.model, period, jan_feb=settings.jan_feb)
@@ -211,10 +226,12 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
             progress(f"computing tables for {period}")
             plan = build_plan(engine, period, publication, forced(found), slots=2)
             apply(plan, patch)
+            notes = []
             for name, value, given in (("SET_LANG", settings.lang, lang),
                                        ("SET_JAN_FEB", "jan-feb" if settings.jan_feb else "auto", jan_feb)):
                 if given is not None and name in patch.names:
                     patch.write(Block(name, [[value]], [["@"]]))
+                    notes += setting_changed(name, stored[name], value)
 
             def commit() -> None:
                 progress(f"saving {path.name}")
@@ -224,7 +241,32 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                            forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found)
+    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found, notes)
+
+
+def finished_targets(path: Path, lang: str, docx: Path | bool | None,
+                     pdf: Path | bool | None = None) -> tuple[Path, Path | None, Path | None]:
+    """The finished copy of a monthly workbook's edition (each edition its own name) and the
+    Word edition and its PDF (``True``: beside the finished copy), all checked before anything
+    is written."""
+    finished = finished_name(path, lang)
+    docx = finished.with_suffix(".docx") if docx is True else docx
+    pdf = finished.with_suffix(".pdf") if pdf is True else pdf
+    check_output(finished, [path])
+    check_docx(docx, path, finished, pdf=pdf)
+    check_word_fonts(docx or pdf, lang)
+    return finished, docx, pdf
+
+
+def setting_changed(name: str, before: str | None, after: str) -> list[str]:
+    """One line when an option changed a cell of 设置, which later refreshes (and the ribbon)
+    follow; nothing when the cell already said so."""
+    label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb"}[name]
+    old = (before or "").strip() or {"SET_LANG": "zh", "SET_JAN_FEB": "auto"}[name]
+    if old.lower() == after.lower():
+        return []
+    return [f"changed 设置 {label}: {old} → {after}; later refreshes and the ribbon make this edition "
+            "until the cell is changed back"]
 
 
 def _optional(patch: XlsxPatch, name: str) -> str | None:

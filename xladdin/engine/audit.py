@@ -7,6 +7,7 @@ on errors unless forced.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
@@ -75,12 +76,26 @@ def audit(model: Model, period: str | None = None, today: date | None = None,
                   "check the 数据年月 column: customs data cannot be from the future")
 
     _disagreeing_extracts(frame, found)
+    _beyond_numbers(frame, found)
     if period:
         combined, why = jan_feb_choice(model.periods, period, jan_feb)
         if why:
             found.add("info", why, f"report {period}", "")
         _missing_months(model, period, found, combined)
     return found
+
+
+def _beyond_numbers(frame: pd.DataFrame, found: Findings) -> None:
+    """Values whose sum is beyond the largest number (about 1.8e308: infinity) are mistyped;
+    no table could be computed from them, so --force cannot help."""
+    for flow, values in frame.groupby("flow")["value"]:
+        with np.errstate(over="ignore"):  # the overflow is what is looked for, not a warning
+            total = float(values.sum())
+        if not math.isfinite(total):
+            largest = frame.loc[values.sort_values(ascending=False).index[:3]]
+            found.add("error", f"the {flow} values add up to more than a number can hold (largest: "
+                      f"{float(largest['value'].iloc[0]):.3g} USD)", _places(largest),
+                      "check the 美元 column for a mistyped value", forceable=False)
 
 
 def _disagreeing_extracts(frame: pd.DataFrame, found: Findings) -> None:
@@ -127,14 +142,19 @@ def _missing_months(model: Model, period: str, found: Findings, combined: bool =
             found.add("error", f"{flow} data ({', '.join(dims)}) lacks {shown}{holds}; the {period} "
                       f"report needs {needs} and the same months of {prior[:4]}",
                       f"{flow} {period}", "choose a report month the data cover, or download and add "
-                      "the customs rows for those months")
+                      "the customs rows for those months", forceable=False)
 
 
-def stop_on_errors(found: Findings, force: bool) -> None:
-    """Refuse to publish from data with errors, unless the user forces it."""
+def stop_on_errors(found: Findings, force: bool | None) -> None:
+    """Refuse to publish from data with errors, unless the user forces it. ``--force`` is
+    offered only where it can help: not for a month the sums lack, nor where the front end has
+    no such option (``force=None``: the ribbon, xlwings Lite)."""
     errors = found.of("error")
-    if errors and not force:
-        first = errors[0].line().removeprefix("error: ")
+    blocking = [f for f in errors if not f.forceable] if force else errors
+    if blocking:  # --force is offered only where it can help: not for a month the sums lack
+        first = blocking[0].line().removeprefix("error: ")
         more = f" ({len(errors)} problems in all: run 'xladdin audit' to list them)" \
             if len(errors) > 1 else ""
-        raise XladdinError(f"{first}{more}; or pass --force to publish anyway")
+        hint = "; or pass --force to publish anyway" \
+            if force is not None and all(f.forceable for f in errors) else ""
+        raise XladdinError(f"{first}{more}{hint}")

@@ -69,6 +69,9 @@ class RawData:
     partner_labels: dict[str, str] = field(default_factory=dict)
     #: data rows read per source (before any row was left out), for the truncation check
     files: dict[str, int] = field(default_factory=dict)
+    #: rows the tables cannot use (other chapters, unknown codes or names), as written, so a
+    #: workbook keeps every row it was given (``left_out_rows``)
+    left_out: pd.DataFrame | None = None
 
     @staticmethod
     def concat(parts: list[RawData]) -> RawData:
@@ -81,7 +84,8 @@ class RawData:
             findings.extend(part.findings)
             labels.update(part.partner_labels)
             files.update(part.files)
-        return RawData(frame, findings, labels, files)
+        left = [p.left_out for p in parts if p.left_out is not None and len(p.left_out)]
+        return RawData(frame, findings, labels, files, pd.concat(left, ignore_index=True) if left else None)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -365,7 +369,25 @@ def normalize(
     frame = out[usable].reset_index(drop=True)
     for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
-    return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))})
+    return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))},
+                   left_out_rows(out[~usable], coded))
+
+
+#: the columns of a left-out row: codes and names as the user wrote them
+LEFT_OUT_COLUMNS = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
+                    "province_name", "value", "source", "row")
+
+
+def left_out_rows(out: pd.DataFrame, coded: dict[str, Coded]) -> pd.DataFrame | None:
+    """Rows the tables leave out, with their month, flow and value as read and their code and
+    name cells as written: the raw sheet is the user's data, whatever the tables can use."""
+    if out.empty:
+        return None
+    written = {key: coded[key].text.loc[out.index] if key in coded else
+               pd.Series("", index=out.index, dtype="str") for key in LEFT_OUT_COLUMNS[2:7]}
+    frame = pd.DataFrame({"period": out["period"], "flow": out["flow"], **written,
+                          "value": out["value"], "source": out["source"], "row": out["row"]})
+    return frame.reset_index(drop=True)
 
 
 def _where(source: str, rows: pd.Series) -> str:

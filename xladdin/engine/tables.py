@@ -10,10 +10,12 @@ a span the edition does not show (the month, in the January–February issue) is
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xladdin.engine.editions import Edition
 from xladdin.engine.metrics import Engine, Figure
+from xladdin.errors import XladdinError
 
 SPANS = ("month", "ytd")
 
@@ -142,7 +144,28 @@ _KINDS = {"overview": _overview, "composition": _composition, "ranking": _rankin
 
 def compute_table(engine: Engine, no: int, period: str):
     spec = SPECS[no]
-    return _KINDS[spec.kind](engine, spec, period)
+    body = _KINDS[spec.kind](engine, spec, period)
+    check_finite(no, body)
+    return body
+
+
+def check_finite(no: int, body, where: str = "") -> None:
+    """Every figure of a table is a finite number. A sum beyond the largest float (about
+    1.8e308) becomes infinity, and infinity minus infinity NaN: JSON cannot hold them and the
+    text would state 'inf'. Refuse before anything is printed or drafted, naming the figure."""
+    if isinstance(body, dict):
+        place = f"{where}, {body['label']}" if "label" in body else where
+        for key, value in body.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise XladdinError(f"table {no}{place}, {key}: the figure is {value} (a sum too large "
+                                   "to be a number); check the 美元 column for a mistyped value")
+            if key in SPANS and value is not None:
+                check_finite(no, value, f"{place} ({'the month' if key == 'month' else 'year to date'})")
+            elif isinstance(value, (dict, list)):
+                check_finite(no, value, place)
+    elif isinstance(body, list):
+        for item in body:
+            check_finite(no, item, where)
 
 
 def compute_tables(engine: Engine, period: str, numbers: tuple[int, ...] | None = None) -> dict:

@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from xladdin.errors import XladdinError
+from xladdin.errors import XladdinError, describe_os_error
 from xladdin.excel.vba import (
     PROJECT_NAME,
     RIBBON_CALLBACK,
@@ -120,7 +120,7 @@ def _refresh(book: Any) -> RefreshReport:
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
     found = audit(engine.model, period, jan_feb=settings.jan_feb)
-    stop_on_errors(found, force=False)
+    stop_on_errors(found, force=None)  # no --force in Excel
     publication = publication_from_book(book)
     plan = build_plan(engine, period, publication, slots=2)  # the monthly workbook has both span groups
     app = book.app
@@ -132,7 +132,7 @@ def _refresh(book: Any) -> RefreshReport:
     if not book.fullname or not os.path.isabs(book.fullname):
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
-    finished = finished_name(Path(book.fullname))
+    finished = finished_name(Path(book.fullname), settings.lang)
     write_finished(engine, period, finished, publication=publication)
     warnings = [f.line() for f in found if f.severity == "warning"]
     pdf: Path | None = finished.with_suffix(".pdf")
@@ -214,8 +214,11 @@ def build_addin(out: Path, settings: list[Setting] | None = None) -> Path:
     if out.name != ADDIN_NAME:
         raise XladdinError(f"{out}: the add-in must be called {ADDIN_NAME}: install, doctor and "
                            "Excel's list of add-ins know it by that name")
-    if not out.parent.exists():
-        raise XladdinError(f"{out.parent} does not exist; create the folder first")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # -o new_folder/xladdin.xlam: made for it
+    except OSError as exc:
+        raise XladdinError(f"{out}: the folder cannot be made: "
+                           f"{describe_os_error(exc, out.parent)}") from None
     rows = BASE_SETTINGS + list(settings or [])
     vba = vba_project()
     stamp = f"xladdin {__version__}; xlwings VBA {dll_version(runtime_source())}"

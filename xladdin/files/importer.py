@@ -14,6 +14,7 @@ import pandas as pd
 
 from xladdin.engine.audit import KEY
 from xladdin.engine.raw import (
+    LEFT_OUT_COLUMNS,
     RAW_SHEET,
     RawData,
     empty_frame,
@@ -78,8 +79,9 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
     changed = matched[matched["value_old"] != matched["value_new"]]
     result.revisions = [_describe(r) for _, r in changed.iterrows()]
     sheet_rows = pd.Series(range(first_row, first_row + len(filled)), index=filled.index)[filled]
-    kept = table[~sheet_rows.isin(set(matched["row"]))]
-    added = canonical_rows(RawData(fresh, new.findings, new.partner_labels))
+    replaced = set(matched["row"]) | _same_left_out(old, new)
+    kept = table[~sheet_rows.isin(replaced)]
+    added = canonical_rows(RawData(fresh, new.findings, new.partner_labels, left_out=new.left_out))
     keys = [header_key(h) for h in table.columns]
     aligned = pd.DataFrame({h: added[k] if k in added else pd.Series(None, index=added.index, dtype=object)
                             for h, k in zip(table.columns, keys)})
@@ -94,5 +96,15 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
         patch.commit(lambda temp: lock.check_unchanged())
     finally:
         patch.close()
-    result.added, result.replaced = len(added), len(matched["row"].unique())
+    result.added, result.replaced = len(added), len(replaced)
     return result
+
+
+def _same_left_out(old: RawData, new: RawData) -> set[int]:
+    """Sheet rows the tables leave out (unknown names, other chapters) that a download brings
+    again, written the same way: replaced like any other row, not kept twice."""
+    if old.left_out is None or new.left_out is None:
+        return set()
+    text = list(LEFT_OUT_COLUMNS[:7])
+    same = old.left_out.merge(new.left_out[text].drop_duplicates(), on=text, how="inner")
+    return set(same["row"])

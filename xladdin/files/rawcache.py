@@ -122,7 +122,11 @@ def load(folder: Path, print_: Fingerprint) -> RawData | None:
         _remove(entry)
         return None
     findings = Findings([Finding(**item) for item in meta["findings"]])
-    return RawData(frame, findings, meta["labels"], meta["files"])
+    left = meta.get("left_out")
+    import pandas as pd
+
+    left_out = pd.DataFrame(left["rows"], columns=left["columns"]) if left else None
+    return RawData(frame, findings, meta["labels"], meta["files"], left_out)
 
 
 def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
@@ -133,6 +137,10 @@ def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
     meta = {"key": print_.key, "findings": [f.as_dict() for f in raw.findings],
             "labels": raw.partner_labels, "files": raw.files, "shared": len(print_.shared),
             "shared_sha": hashlib.sha256(print_.shared).hexdigest()}
+    if raw.left_out is not None and len(raw.left_out):  # rows the tables leave out, kept as written
+        left = raw.left_out.astype(object)
+        meta["left_out"] = {"columns": list(left.columns),
+                            "rows": left.where(left.notna(), None).values.tolist()}
     temp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -235,7 +235,9 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = CHART_FONTS
+    from xladdin.files.cjkfont import chart_fonts
+
+    plt.rcParams["font.sans-serif"] = chart_fonts(CHART_FONTS)
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
     categories, series = _series(plan, spec)

@@ -130,7 +130,8 @@ def check_workbook(path: Path) -> Path:
     if not os.access(path, os.R_OK):
         raise XladdinError(f"{path}: the workbook cannot be read (permission denied); check its "
                            "permissions")
-    check_output(path)
+    check_output(replace_target(path))
+    refuse_finished_copy(path)
     return path
 
 
@@ -143,11 +144,19 @@ def save_atomic(book: Workbook, path: Path, verify=None) -> None:
     write_atomic(path, book.save, verify)
 
 
+def replace_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: the link's target when ``path`` is a symbolic
+    link (replacing the link itself would leave the real workbook unchanged), else ``path``."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
     """Call ``write(temp_path)`` for a temporary file beside ``path`` (then ``verify(temp_path)``,
     which may refuse it), then rename it over ``path``; on any failure the temporary file is
-    removed and ``path`` is untouched."""
-    path = Path(path)
+    removed and ``path`` is untouched. Through a symbolic link the link's target is replaced
+    and the link kept."""
+    path = replace_target(path)
     check_output(path, suffix=suffix)
     umask = os.umask(0)
     os.umask(umask)
@@ -183,8 +192,52 @@ def render(book: Workbook, engine: Engine, period: str, publication: Publication
     return plan
 
 
+#: The custom document property that marks the reader's copy (a value, so values-only holds).
+FINISHED_MARK = ("xladdin", "finished copy")
+_CUSTOM_PROPS = "docProps/custom.xml"
+
+
+def is_finished_copy(path: Path) -> bool:
+    """Whether an xlsx is a finished copy: it carries the mark, or (made before the mark
+    existed) it has the report's tables but no settings names."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            names = set(book.namelist())
+            if _CUSTOM_PROPS in names:
+                text = book.read(_CUSTOM_PROPS).decode("utf-8", "replace")
+                name, value = FINISHED_MARK
+                if f'name="{name}"' in text and f">{value}<" in text:
+                    return True
+            workbook = book.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False  # not an xlsx: its reader says what is wrong
+    return 'definedName name="T1_BODY"' in workbook and 'definedName name="SET_PERIOD"' not in workbook
+
+
+def refuse_finished_copy(path: Path) -> None:
+    """Refuse a finished copy where a monthly workbook (or raw data) is needed, naming the
+    monthly workbook to use: its name without _发布版, if it is there, else init's."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file() or not is_finished_copy(path):
+        return
+    stem = path.stem.split("_发布版")[0] if "_发布版" in path.stem else None
+    monthly = path.with_name(f"{stem}{path.suffix}") if stem else None
+    use = f"use the monthly workbook {monthly} instead" if monthly is not None and monthly.is_file() \
+        and not is_finished_copy(monthly) \
+        else "use the monthly workbook made by 'xladdin init' instead"
+    raise XladdinError(f"{path}: this is a finished copy (values only, for readers), not a monthly "
+                       f"workbook or raw data; {use}")
+
+
 def strip_to_finished(book: Workbook, include_raw: bool = False) -> Workbook:
-    """Turn a rendered workbook into the reader's copy: no settings, no raw data by default."""
+    """Turn a rendered workbook into the reader's copy: no settings, no raw data by default,
+    and the mark by which every command recognises it."""
+    from openpyxl.packaging.custom import StringProperty
+
+    name, value = FINISHED_MARK
+    book.custom_doc_props.append(StringProperty(name=name, value=value))
     drop = [SETTINGS_SHEET] + ([] if include_raw else [RAW_SHEET])
     for sheet in drop:
         if sheet in book.sheetnames:
@@ -198,12 +251,15 @@ def strip_to_finished(book: Workbook, include_raw: bool = False) -> Workbook:
 
 
 def canonical_rows(raw: RawData) -> pd.DataFrame:
-    """The validated rows in the canonical layout, as written to 原始数据 (codes as text)."""
+    """Every input row in the canonical layout, as written to 原始数据 (codes as text), in the
+    order read: the validated rows with the reference's names, and the rows the tables leave
+    out (unknown names, other chapters) as they were written. The raw sheet keeps the user's
+    data; validation decides what the tables use."""
     ref = load_reference()
     f = raw.frame
     provinces = dict(zip(ref.provinces["code"], ref.provinces["customs_name"]))
     names = {**ref.partner_names, **raw.partner_labels}
-    return pd.DataFrame({
+    rows = pd.DataFrame({
         "period": f["period"].str.replace("-", "", regex=False),
         "flow": f["flow"].map(FLOW_CN),
         "hs_code": f["hs_code"].fillna("8542"),
@@ -213,6 +269,18 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
         "province_name": f["province"].map(provinces),
         "value_usd": f["value"],
     })
+    left = raw.left_out
+    if left is None or not len(left):
+        return rows
+    blank = {c: left[c].where(left[c] != "") for c in
+             ("hs_code", "partner_code", "partner_name", "province_code", "province_name")}
+    kept = pd.DataFrame({"period": left["period"].str.replace("-", "", regex=False),
+                         "flow": left["flow"].map(FLOW_CN), **blank, "value_usd": left["value"]})
+    sources = pd.concat([f["source"], left["source"]], ignore_index=True)
+    order = pd.Series(range(sources.nunique()), index=sources.unique())
+    place = sources.map(order) * 2**40 + pd.concat([f["row"], left["row"]], ignore_index=True)
+    both = pd.concat([rows.astype(object), kept[rows.columns].astype(object)], ignore_index=True)
+    return both.iloc[place.argsort(kind="stable")].reset_index(drop=True)
 
 
 def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
@@ -251,6 +319,8 @@ def write_settings(book: Workbook, period: str | None, settings: Settings) -> No
         cell.value, cell.data_type = value, "s"
 
 
-def finished_name(path: Path) -> Path:
-    """Where the finished copy of a monthly workbook goes: beside it."""
-    return path.with_name(f"{path.stem}_发布版.xlsx")
+def finished_name(path: Path, lang: str = "zh") -> Path:
+    """Where the finished copy of a monthly workbook goes: beside it, one name per edition
+    (月报_发布版.xlsx, 月报_发布版_en.xlsx), so one edition never replaces another."""
+    edition = "" if lang == "zh" else f"_{lang}"
+    return path.with_name(f"{path.stem}_发布版{edition}.xlsx")

@@ -72,7 +72,7 @@ async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
         for finding in found:
             if finding.severity == "warning":
                 say(f"warning: {finding.line()}")
-        stop_on_errors(found, force=False)
+        stop_on_errors(found, force=None)  # no --force in Excel
         plan = build_plan(engine, period, publication, slots=2)  # the workbook has both span groups
         apply(plan, XlwingsBackend(book))
     except XladdinError as exc:
