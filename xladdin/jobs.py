@@ -9,11 +9,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from xladdin.engine.audit import audit, stop_on_errors
-from xladdin.engine.editions import Edition, parse_jan_feb, parse_lang
+from xladdin.engine.editions import Edition
 from xladdin.engine.load import from_raw, report_period, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData
+from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
@@ -31,7 +32,8 @@ from xladdin.files.workbook import (
     write_settings,
 )
 from xladdin.files.xlsxpatch import XlsxPatch
-from xladdin.report.render import Block, Plan, Publication, apply, build_plan
+from xladdin.report.pipeline import forced, prepare_report
+from xladdin.report.render import Block, Plan, Publication, apply
 from xladdin.report.template import make_template
 
 
@@ -94,11 +96,6 @@ def write_word(plan: Plan, docx: Path | None) -> list[Path]:
     progress(f"writing {Path(docx).name}")
     write_docx(plan, Path(docx))
     return [Path(docx)]
-
-
-def forced(found: Findings) -> tuple[str, ...]:
-    """The audit's errors a job went on despite (--force), for the workbook to say so."""
-    return tuple(f.line().removeprefix("error: ") for f in found.of("error"))
 
 
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
@@ -174,21 +171,14 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         raw = read_raw_cached([path])
         patch = XlsxPatch(path)
         try:
-            period = patch.read("SET_PERIOD")
-            stored = {name: _optional(patch, name) for name in ("SET_LANG", "SET_JAN_FEB")}
-            settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip(),
-                                lang=lang or parse_lang(stored["SET_LANG"]),
-                                jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
-            publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
-            engine = from_raw(raw, settings)
-            period = report_period(engine, period)
-            found = audit(engine.model, period, jan_feb=settings.jan_feb)
-            stop_on_errors(found, force)
-            progress(f"computing tables for {period}")
-            plan = build_plan(engine, period, publication, forced(found), slots=2)
+            sheet = read_settings(settings_cells(patch), lang=lang, jan_feb=jan_feb)
+            progress("computing the tables")
+            prepared = prepare_report(raw, sheet, force)
+            engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
             apply(plan, patch)
-            for name, value, given in (("SET_LANG", settings.lang, lang),
-                                       ("SET_JAN_FEB", "jan-feb" if settings.jan_feb else "auto", jan_feb)):
+            jan_feb_text = "jan-feb" if sheet.settings.jan_feb else "auto"
+            for name, value, given in (("SET_LANG", sheet.settings.lang, lang),
+                                       ("SET_JAN_FEB", jan_feb_text, jan_feb)):
                 if given is not None and name in patch.names:
                     patch.write(Block(name, [[value]], [["@"]]))
 
@@ -196,13 +186,13 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                 progress(f"saving {path.name}")
                 patch.commit(lambda temp: lock.check_unchanged())
 
-            write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
-                           forced=forced(found), then=commit)
+            write_finished(engine, period, finished, raw if include_raw else None,
+                           publication=prepared.publication, forced=forced(found), then=commit)
         finally:
             patch.close()
     return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
 
 
-def _optional(patch: XlsxPatch, name: str) -> str | None:
-    """A settings cell that workbooks made before it existed do not have."""
-    return patch.read(name) if name in patch.names else None
+def settings_cells(patch: XlsxPatch) -> dict[str, str | None]:
+    """The 设置 cells the workbook has (by defined name), as text, for ``read_settings``."""
+    return {cell.name: patch.read(cell.name) for cell in SETTING_CELLS if cell.name in patch.names}

@@ -61,6 +61,7 @@ class RefreshReport:
     period: str
     finished: Path
     warnings: list[str] = field(default_factory=list)
+    plan: Any = None  # the render plan written (a ``render.Plan``)
 
 
 def main() -> None:
@@ -99,26 +100,15 @@ def refresh_book(book: Any) -> RefreshReport | None:
 def _refresh(book: Any) -> RefreshReport:
     # Imported here, not at the top: every click starts Python afresh (RunPython), and the
     # status bar should say what is happening before the engine's libraries are loaded.
-    from xladdin.engine.audit import audit, stop_on_errors
-    from xladdin.engine.load import from_raw
-    from xladdin.excel.live import (
-        XlwingsBackend,
-        publication_from_book,
-        raw_from_book,
-        settings_from_book,
-    )
+    from xladdin.excel.live import XlwingsBackend, raw_from_book, settings_from_book
     from xladdin.files.workbook import finished_name
-    from xladdin.jobs import report_period, write_finished, write_word
-    from xladdin.report.render import apply, build_plan
+    from xladdin.jobs import write_finished, write_word
+    from xladdin.report.pipeline import prepare_report
+    from xladdin.report.render import apply
 
     raw = raw_from_book(book)
-    period, settings = settings_from_book(book)
-    engine = from_raw(raw, settings)
-    period = report_period(engine, period)
-    found = audit(engine.model, period, jan_feb=settings.jan_feb)
-    stop_on_errors(found, force=False)
-    publication = publication_from_book(book)
-    plan = build_plan(engine, period, publication, slots=2)  # the monthly workbook has both span groups
+    prepared = prepare_report(raw, settings_from_book(book))
+    engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
     app = book.app
     app.screen_updating = False
     try:
@@ -129,9 +119,9 @@ def _refresh(book: Any) -> RefreshReport:
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname))
-    write_finished(engine, period, finished, publication=publication)
+    write_finished(engine, period, finished, publication=prepared.publication)
     write_word(plan, finished.with_suffix(".docx"))
-    return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"])
+    return RefreshReport(period, finished, [f.line() for f in found if f.severity == "warning"], plan)
 
 
 # --- building the add-in ---------------------------------------------------------------------
