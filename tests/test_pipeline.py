@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.fake_xlwings import FakeBook
 from xladdin.cli import main
-from xladdin.engine.setting_cells import CELLS, read_settings
+from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, read_settings
 from xladdin.errors import XladdinError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,15 +57,25 @@ def test_the_ribbon_and_the_lite_script_plan_what_refresh_plans(workbook, tmp_pa
 
 
 def test_a_missing_cell_reads_as_its_default_and_says_so_only_where_the_workbook_should_have_it():
-    sheet = read_settings({"SET_PERIOD": "2025-07", "SET_NET_YOY": "abs_diff"}, fmt=1)
+    sheet = read_settings({"SET_PERIOD": "2025-07", "SET_NET_YOY": "abs_diff"})  # no format cell: 1
     assert sheet.period == "2025-07" and sheet.settings.net_yoy == "abs_diff"
     assert sheet.settings.lang == CELLS["SET_LANG"].default == "zh"
     assert sheet.settings.jan_feb is False
     noted = " ".join(sheet.notes)
     assert "SET_ISSUER" in noted and "SET_DATE" in noted and "SET_PERIOD" not in noted
     newer = [cell for cell in CELLS.values() if cell.since > 1]
+    assert newer, "the format cell came with format 2"
     for cell in newer:  # a workbook older than a cell lacks it without a word
         assert cell.name not in noted
+    assert sheet.format == 1 and "format 1" in noted and "xladdin refresh" in noted
+    current = read_settings({"SET_FORMAT": str(WORKBOOK_FORMAT), "SET_ISSUER": "x", "SET_DATE": None})
+    assert current.format == WORKBOOK_FORMAT
+    assert all(name in " ".join(current.notes) for name in ("SET_PERIOD", "SET_NET_YOY", "SET_LANG"))
+    assert "older" not in " ".join(current.notes)
+    with pytest.raises(XladdinError, match="newer xladdin"):
+        read_settings({"SET_FORMAT": WORKBOOK_FORMAT + 1})
+    with pytest.raises(XladdinError, match="no format"):
+        read_settings({"SET_FORMAT": "2.5"})
     with pytest.raises(XladdinError, match="language"):
         read_settings({"SET_LANG": "fr"})
     assert read_settings({"SET_LANG": "fr"}, lang="en").settings.lang == "en"  # overridden: not read

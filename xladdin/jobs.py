@@ -18,6 +18,7 @@ from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
+from xladdin.files.upgrade import upgrade
 from xladdin.files.valuesonly import check_values_only
 from xladdin.files.workbook import (
     canonical_rows,
@@ -46,6 +47,7 @@ class Outcome:
     engine: Engine
     plan: Plan | None
     findings: Findings
+    upgraded: str | None = None  # what an upgrade of an older workbook added, in one line
 
 
 def open_template(template: Path | None, edition: Edition | None = None):
@@ -171,6 +173,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         raw = read_raw_cached([path])
         patch = XlsxPatch(path)
         try:
+            upgraded = upgrade(patch)  # an older workbook gets what this format needs (committed below)
             sheet = read_settings(settings_cells(patch), lang=lang, jan_feb=jan_feb)
             progress("computing the tables")
             prepared = prepare_report(raw, sheet, force)
@@ -190,7 +193,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                            publication=prepared.publication, forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found)
+    return Outcome([path, finished, *write_word(plan, docx)], period, engine, plan, found, upgraded)
 
 
 def settings_cells(patch: XlsxPatch) -> dict[str, str | None]:

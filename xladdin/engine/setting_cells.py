@@ -18,8 +18,13 @@ from typing import Any
 from xladdin.engine.editions import LANGS, parse_jan_feb, parse_lang
 from xladdin.engine.periods import parse_period
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
+from xladdin.errors import XladdinError
 
 DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
+
+#: The workbook format this code writes (``init``) and upgrades older workbooks to. Format 1 is
+#: the first release's, which carried no format cell: a workbook without one is format 1.
+WORKBOOK_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,25 @@ def _net_yoy(value: Any) -> str:
     return str(value or NET_YOY_CONVENTIONS[0]).strip()
 
 
+def parse_format(value: Any) -> int:
+    """The workbook format cell: a whole number; a workbook newer than this code is refused
+    (it may hold cells this code would overwrite or ignore)."""
+    if value in (None, ""):
+        return 1
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = 0.5
+    if number != int(number) or number < 1:
+        raise XladdinError(f"设置: the workbook format cell (SET_FORMAT) says '{value}', which is no "
+                           f"format; write {WORKBOOK_FORMAT} (the format this xladdin makes)")
+    if number > WORKBOOK_FORMAT:
+        raise XladdinError(f"the workbook is format {int(number)}, made by a newer xladdin than this one "
+                           f"(which reads formats up to {WORKBOOK_FORMAT}); upgrade xladdin "
+                           "(pip install -U xladdin) and try again")
+    return int(number)
+
+
 def _as_is(value: Any) -> Any:
     """Issuer and date stay as read: the cover decides how to print them."""
     return value
@@ -58,6 +82,7 @@ SETTING_CELLS: tuple[SettingCell, ...] = (
     SettingCell("SET_LANG", "语言 / language（zh 中文，en English）", LANGS[0], parse_lang, choices=LANGS),
     SettingCell("SET_JAN_FEB", "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）", "auto",
                 parse_jan_feb, choices=("auto", "jan-feb")),
+    SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2),
 )
 CELLS = {cell.name: cell for cell in SETTING_CELLS}
 
@@ -73,16 +98,22 @@ class SheetSettings:
     issuer: Any
     date: Any
     notes: tuple[str, ...] = ()
+    format: int = WORKBOOK_FORMAT
 
 
-def read_settings(found: Mapping[str, Any], fmt: int = 1, lang: str | None = None,
+def read_settings(found: Mapping[str, Any], lang: str | None = None,
                   jan_feb: bool | None = None) -> SheetSettings:
     """Parse the cells a front end found (name → value; a missing name is a missing cell).
 
-    ``fmt`` is the workbook's format: a cell it predates reads as its default silently.
-    ``lang`` and ``jan_feb`` override their cells (the command line's options).
+    A cell the workbook's format predates reads as its default silently; an older workbook is
+    mentioned once (the command line upgrades it first, so it never is there). ``lang`` and
+    ``jan_feb`` override their cells (the command line's options).
     """
+    fmt = parse_format(found.get("SET_FORMAT"))
     values, notes = {}, []
+    if fmt < WORKBOOK_FORMAT:
+        notes.append(f"the workbook is format {fmt}, made by an older xladdin; 'xladdin refresh' on "
+                     f"the file upgrades it to format {WORKBOOK_FORMAT} in place, keeping your own sheets")
     given = {"SET_LANG": lang, "SET_JAN_FEB": jan_feb}
     for cell in SETTING_CELLS:
         if given.get(cell.name) is not None:
@@ -99,4 +130,4 @@ def read_settings(found: Mapping[str, Any], fmt: int = 1, lang: str | None = Non
     settings = Settings(net_yoy=values["SET_NET_YOY"], lang=values["SET_LANG"],
                         jan_feb=values["SET_JAN_FEB"])
     return SheetSettings(values["SET_PERIOD"], settings, values["SET_ISSUER"], values["SET_DATE"],
-                         tuple(notes))
+                         tuple(notes), fmt)

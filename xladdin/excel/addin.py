@@ -100,15 +100,16 @@ def refresh_book(book: Any) -> RefreshReport | None:
 def _refresh(book: Any) -> RefreshReport:
     # Imported here, not at the top: every click starts Python afresh (RunPython), and the
     # status bar should say what is happening before the engine's libraries are loaded.
-    from xladdin.excel.live import XlwingsBackend, raw_from_book, settings_from_book
+    from xladdin.excel.live import XlwingsBackend, has_name, raw_from_book, settings_from_book
     from xladdin.files.workbook import finished_name
     from xladdin.jobs import write_finished, write_word
-    from xladdin.report.pipeline import prepare_report
+    from xladdin.report.pipeline import check_plan_names, prepare_report
     from xladdin.report.render import apply
 
     raw = raw_from_book(book)
     prepared = prepare_report(raw, settings_from_book(book))
     engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
+    check_plan_names(plan, lambda name: has_name(book, name), prepared.format)
     app = book.app
     app.screen_updating = False
     try:

@@ -119,6 +119,15 @@ def settings_cells(book: Any) -> dict[str, Any]:
     return found
 
 
+def has_name(book: Any, name: str) -> bool:
+    """Whether the workbook has a defined name (older workbooks lack the newer ones)."""
+    try:
+        name_range(book, name)
+    except XladdinError:
+        return False
+    return True
+
+
 def settings_from_book(book: Any) -> SheetSettings:
     """The report month, options and cover details from the 设置 sheet."""
     return read_settings(settings_cells(book))

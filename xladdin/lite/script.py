@@ -16,8 +16,8 @@ from typing import Any
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
-from xladdin.excel.live import XlwingsBackend, name_range, raw_from_values, raw_sheet
-from xladdin.report.pipeline import prepare_report
+from xladdin.excel.live import XlwingsBackend, has_name, name_range, raw_from_values, raw_sheet
+from xladdin.report.pipeline import check_plan_names, prepare_report
 from xladdin.report.render import Plan, apply
 
 #: Rows per read of the raw sheet: about 2 MB of cell values, under Excel on the web's 5 MB
@@ -64,6 +64,7 @@ async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
                 say(finding.line())
 
         prepared = prepare_report(raw, sheet, on_audit=warn)
+        check_plan_names(prepared.plan, lambda name: has_name(book, name), prepared.format)
         apply(prepared.plan, XlwingsBackend(book))
     except XladdinError as exc:
         say(f"error: {exc}")

@@ -9,14 +9,14 @@ each front end does the same refresh and a test can compare their plans.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xladdin.engine.audit import audit, stop_on_errors
 from xladdin.engine.load import from_raw, report_period
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RawData
-from xladdin.engine.setting_cells import SheetSettings
+from xladdin.engine.setting_cells import WORKBOOK_FORMAT, SheetSettings
 from xladdin.errors import Findings, XladdinError
 from xladdin.report.render import Plan, Publication, build_plan
 
@@ -30,6 +30,7 @@ class PreparedReport:
     findings: Findings
     plan: Plan
     publication: Publication
+    format: int  # the workbook's format, as 设置 says
 
 
 def forced(found: Findings) -> tuple[str, ...]:
@@ -53,14 +54,14 @@ def prepare_report(raw: RawData, sheet: SheetSettings, force: bool = False,
     stop_on_errors(found, force)
     publication = Publication.of(sheet.issuer, sheet.date)
     plan = build_plan(engine, period, publication, forced(found), slots=2)
-    return PreparedReport(engine, period, found, plan, publication)
+    return PreparedReport(engine, period, found, plan, publication, sheet.format)
 
 
-def check_plan_names(plan: Plan, names: Collection[str], fmt: int, current: int) -> None:
+def check_plan_names(plan: Plan, has: Callable[[str], bool], fmt: int) -> None:
     """Before a live workbook is written: a name the plan needs and an older workbook lacks is
-    what an upgrade adds, which only the command line can do to the file."""
-    missing = [b.name for b in plan.blocks if b.name not in names]
-    if missing and fmt < current:
+    what an upgrade adds, which only the command line does to the file."""
+    missing = [b.name for b in plan.blocks if b.values and not has(b.name)]
+    if missing and fmt < WORKBOOK_FORMAT:
         raise XladdinError(f"the workbook was made by an older xladdin (workbook format {fmt}) and "
                            f"lacks {', '.join(missing[:3])}: close it, run 'xladdin refresh' on the "
                            "file once (it upgrades the workbook in place and keeps your own sheets) "
