@@ -174,13 +174,24 @@ def _refuse_if_held(patch: XlsxPatch, row: int, label: str) -> None:
                            f"own {' and '.join(held)}; move it to another row and run the command again")
 
 
+#: Worksheet parts that come after the data validations (ECMA-376 CT_Worksheet order).
+_AFTER_VALIDATIONS = {"hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+                      "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
+                      "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "picture", "oleObjects",
+                      "controls", "webPublishItems", "tableParts", "extLst"}
+
+
 def _add_choices(patch: XlsxPatch, ref: str, choices: tuple[str, ...]) -> None:
     """A drop-down list on a new setting, as the template has on its own."""
     root = patch._sheet(SETTINGS_SHEET, write=True)
     rules = root.find(f"{Q}dataValidations")
-    if rules is None:
+    if rules is None:  # in its place among the worksheet's parts: before hyperlinks and print setup
         rules = etree.Element(f"{Q}dataValidations")
-        root.find(f"{Q}sheetData").addnext(rules)  # before the margins, after sheet data
+        later = next((child for child in root if etree.QName(child).localname in _AFTER_VALIDATIONS), None)
+        if later is None:
+            root.append(rules)
+        else:
+            later.addprevious(rules)
     rule = etree.SubElement(rules, f"{Q}dataValidation", sqref=ref, type="list", allowBlank="0")
     etree.SubElement(rule, f"{Q}formula1").text = f'"{",".join(choices)}"'
     rules.set("count", str(len(rules)))
