@@ -101,3 +101,23 @@ def test_no_front_end_imports_another_and_lite_does_not_import_jobs():
                        if m.startswith(("xladdin.jobs", "xladdin.cli", "xladdin.excel", "xladdin.lite",
                                         "xladdin.files"))}
             assert not outward, (path.name, outward)
+
+
+def test_an_older_workbook_gets_the_same_plan_from_every_front_end(tmp_path):
+    """The command line upgrades a 0.1.0 workbook before it plans; the ribbon and the Lite
+    script read it as it is (format 1, a missing cell as its default): the plans agree."""
+    from xladdin import jobs
+    from xladdin.excel.addin import refresh_book
+    from xladdin.lite import script
+
+    fixture = ROOT / "tests" / "upgrade_fixtures" / "0.1.0-7b495fe" / "lite.xlsx"
+    copies = [tmp_path / f"{who}.xlsx" for who in ("cli", "ribbon", "lite")]
+    for copy in copies:
+        shutil.copy(fixture, copy)
+    said: list[str] = []
+    cli = jobs.refresh(copies[0])
+    ribbon = refresh_book(FakeBook(copies[1]))
+    lite = asyncio.run(script.refresh(FakeBook(copies[2]), said.append))
+    assert cli.upgraded and ribbon is not None and lite is not None
+    assert ribbon.plan == cli.plan and lite == cli.plan
+    assert any("format 1" in line for line in said)

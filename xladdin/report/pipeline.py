@@ -60,8 +60,10 @@ def prepare_report(raw: RawData, sheet: SheetSettings, force: bool = False,
 def check_plan_names(plan: Plan, has: Callable[[str], bool], fmt: int) -> None:
     """Before a live workbook is written: a name the plan needs and an older workbook lacks is
     what an upgrade adds, which only the command line does to the file."""
+    if fmt >= WORKBOOK_FORMAT:
+        return  # a current workbook has every name; a deleted one is the back end's sentence
     missing = [b.name for b in plan.blocks if b.values and not has(b.name)]
-    if missing and fmt < WORKBOOK_FORMAT:
+    if missing:
         raise XladdinError(f"the workbook was made by an older xladdin (workbook format {fmt}) and "
                            f"lacks {', '.join(missing[:3])}: close it, run 'xladdin refresh' on the "
                            "file once (it upgrades the workbook in place and keeps your own sheets) "
