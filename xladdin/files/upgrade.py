@@ -163,7 +163,7 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
     define_name(patch, name, SETTINGS_SHEET, f"$B${target}")
     if cell.choices:
         _add_choices(patch, f"B{target}", cell.choices)
-    return f"the 设置 cell {name} ({SETTINGS_SHEET}!B{target}, {cell.label})"
+    return f"the {SETTINGS_SHEET} cell {name} at {SETTINGS_SHEET}!B{target}"
 
 
 def _refuse_if_held(patch: XlsxPatch, row: int, label: str) -> None:
