@@ -297,3 +297,29 @@ def test_a_narrower_history_is_widened_and_an_analysts_cell_in_the_way_refuses(t
     err = capsys.readouterr().err
     assert "L10" in err and "月度数据" in err and len(err.strip().splitlines()) == 1
     assert blocked.read_bytes() == before
+
+
+def _resave_with_libreoffice(source: Path, outdir: Path, profile: Path) -> Path:
+    import subprocess
+
+    from tests.office import soffice
+
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return outdir / source.name
+
+
+def test_the_format_survives_another_programs_save_and_so_does_the_upgrade(tmp_path, capsys, tables_json):
+    """A 0.1.0 workbook saved by LibreOffice (shared strings, its own part names) upgrades; saved
+    again, its format cell is still there and the next refresh upgrades nothing."""
+    first = _resave_with_libreoffice(copy_of(tmp_path, RELEASES[0], "analyst"), tmp_path / "lo1",
+                                     tmp_path / "profile")
+    assert main(["refresh", str(first)]) == 0
+    assert "SET_FORMAT" in capsys.readouterr().out
+    assert_tables_equal_json(first, tables_json)
+    assert load_workbook(first)["我的分析"]["B2"].value.replace("'", "") == "=表1!B5*10"  # as LibreOffice writes it
+    second = _resave_with_libreoffice(first, tmp_path / "lo2", tmp_path / "profile")
+    assert main(["refresh", str(second)]) == 0
+    assert "upgraded" not in capsys.readouterr().out
+    assert_tables_equal_json(second, tables_json)
