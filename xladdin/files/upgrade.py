@@ -246,8 +246,10 @@ def _sheet_names(patch: XlsxPatch) -> dict:
     return word_set(lang)["sheets"]
 
 
-def _worksheet(cols: str, rows: str, merges: list[str], landscape: bool = True, frozen: str = "") -> str:
-    """A worksheet part: A4, fit to the page's width, optionally frozen above and left of a cell."""
+def _worksheet(cols: str, rows: str, merges: list[str], landscape: bool = True, frozen: str = "",
+               header_footer: str = "") -> str:
+    """A worksheet part: A4, fit to the page's width, optionally frozen above and left of a cell,
+    with a print header and footer (``<headerFooter>`` as another sheet has it)."""
     merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
     pane = ""
     if frozen:
@@ -260,7 +262,18 @@ def _worksheet(cols: str, rows: str, merges: list[str], landscape: bool = True, 
             + (f'<mergeCells count="{len(merges)}">{merged}</mergeCells>' if merges else "")
             + '<pageMargins left="0.6" right="0.6" top="0.8" bottom="0.8" header="0.35" footer="0.35"/>'
             f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
-            "</worksheet>")
+            f"{header_footer}</worksheet>")
+
+
+def _report_header_footer(patch: XlsxPatch) -> str:
+    """Table 1's print header and footer (the report title, the page number), for a sheet an
+    upgrade adds."""
+    if "T1_TITLE" not in patch.names:
+        return ""
+    element = patch._sheet(patch.anchor("T1_TITLE")[0]).find(f"{Q}headerFooter")
+    if element is None:
+        return ""
+    return etree.tostring(element, encoding="unicode").replace(f' xmlns="{Q[1:-1]}"', "")
 
 
 def _borrowed(patch: XlsxPatch, name: str, right: int = 0, down: int = 0) -> str:
@@ -295,7 +308,8 @@ def add_history_sheet(patch: XlsxPatch) -> str:
     half = 1 + len(COLUMNS) // 2
     merges = [f"A1:{last}1", f"A2:{last}2", "A3:A4", f"B3:{get_column_letter(half)}3",
               f"{get_column_letter(half + 1)}3:{last}3"]
-    add_sheet(patch, sheet, _worksheet(cols, rows, merges, frozen="B5"))
+    add_sheet(patch, sheet, _worksheet(cols, rows, merges, frozen="B5",
+                                       header_footer=_report_header_footer(patch)))
     for name, ref in (("HIST_TITLE", "$A$1"), ("HIST_NOTE", "$A$2"), ("HIST_HEAD", f"$A$3:${last}$4"),
                       (HIST_BODY, f"$A$5:${last}$5")):
         define_name(patch, name, sheet, ref)
@@ -312,7 +326,7 @@ def add_chart_sheet(patch: XlsxPatch) -> str:
     before = _sheet_names(patch)["history"]
     title = f'<row r="1"><c r="A1"{_borrowed(patch, "T1_TITLE")}/></row>'
     add_sheet(patch, sheet, _worksheet('<col min="1" max="1" width="60" customWidth="1"/>', title, [],
-                                       landscape=False),
+                                       landscape=False, header_footer=_report_header_footer(patch)),
               before=before if before in patch.parts else RAW_SHEET)
     define_name(patch, "CHART_TITLE", sheet, "$A$1")
     return f"the sheet {sheet} (its title; the charts are in the finished copy)"
