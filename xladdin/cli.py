@@ -95,6 +95,8 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 def _report(outcome) -> int:
     _warn(outcome.findings)
+    if getattr(outcome, "upgraded", None):
+        print(outcome.upgraded)
     for note in getattr(outcome, "notes", ()):
         print(note, file=sys.stderr)
     for path in outcome.written:
@@ -183,6 +185,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period)
     _warn(result.findings)
+    if result.upgraded:
+        print(result.upgraded)
     for line in result.revisions:
         print(f"revision: {line}")
     print(f"imported {result.added} rows into {args.into} ({result.replaced} replaced, "

@@ -9,14 +9,16 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from xladdin.engine.audit import audit, stop_on_errors
-from xladdin.engine.editions import Edition, parse_jan_feb, parse_lang
+from xladdin.engine.editions import Edition
 from xladdin.engine.load import from_raw, report_period, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData
+from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
+from xladdin.files.upgrade import upgrade
 from xladdin.files.valuesonly import check_values_only
 from xladdin.files.workbook import (
     canonical_rows,
@@ -32,7 +34,8 @@ from xladdin.files.workbook import (
     write_settings,
 )
 from xladdin.files.xlsxpatch import XlsxPatch
-from xladdin.report.render import Block, Plan, Publication, apply, build_plan
+from xladdin.report.pipeline import forced, prepare_report
+from xladdin.report.render import Block, Plan, Publication, apply
 from xladdin.report.template import make_template
 
 
@@ -47,6 +50,7 @@ class Outcome:
     findings: Findings
     #: what the job changed besides its outputs (a setting in 设置), one line each
     notes: list[str] = field(default_factory=list)
+    upgraded: str | None = None  # what an upgrade of an older workbook added, in one line
 
 
 def open_template(template: Path | None, edition: Edition | None = None):
@@ -132,11 +136,6 @@ def write_word(plan: Plan, docx: Path | None, pdf: Path | None = None) -> list[P
     return written
 
 
-def forced(found: Findings) -> tuple[str, ...]:
-    """The audit's errors a job went on despite (--force), for the workbook to say so."""
-    return tuple(f.line().removeprefix("error: ") for f in found.of("error"))
-
-
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
                    template: Path | None = None, publication: Publication | None = None,
                    forced: tuple[str, ...] = (), then: Callable[[], None] | None = None) -> Plan:
@@ -212,36 +211,32 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         raw = read_raw_cached([path])
         patch = XlsxPatch(path)
         try:
-            period = patch.read("SET_PERIOD")
-            stored = {name: _optional(patch, name) for name in ("SET_LANG", "SET_JAN_FEB")}
-            settings = Settings(net_yoy=(patch.read("SET_NET_YOY") or "net_import_pct").strip(),
-                                lang=lang or parse_lang(stored["SET_LANG"]),
-                                jan_feb=parse_jan_feb(stored["SET_JAN_FEB"]) if jan_feb is None else jan_feb)
-            publication = Publication.of(patch.read("SET_ISSUER"), patch.read("SET_DATE"))
-            finished, docx, pdf = finished_targets(path, settings.lang, docx, pdf)
-            engine = from_raw(raw, settings)
-            period = report_period(engine, period)
-            found = audit(engine.model, period, jan_feb=settings.jan_feb)
-            stop_on_errors(found, force)
-            progress(f"computing tables for {period}")
-            plan = build_plan(engine, period, publication, forced(found), slots=2)
+            upgraded = upgrade(patch)  # an older workbook gets what this format needs (committed below)
+            cells = settings_cells(patch)
+            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb)
+            finished, docx, pdf = finished_targets(path, sheet.settings.lang, docx, pdf)
+            progress("computing the tables")
+            prepared = prepare_report(raw, sheet, force)
+            engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
             apply(plan, patch)
             notes = []
-            for name, value, given in (("SET_LANG", settings.lang, lang),
-                                       ("SET_JAN_FEB", "jan-feb" if settings.jan_feb else "auto", jan_feb)):
+            jan_feb_text = "jan-feb" if sheet.settings.jan_feb else "auto"
+            for name, value, given in (("SET_LANG", sheet.settings.lang, lang),
+                                       ("SET_JAN_FEB", jan_feb_text, jan_feb)):
                 if given is not None and name in patch.names:
                     patch.write(Block(name, [[value]], [["@"]]))
-                    notes += setting_changed(name, stored[name], value)
+                    notes += setting_changed(name, cells.get(name), value)
 
             def commit() -> None:
                 progress(f"saving {path.name}")
                 patch.commit(lambda temp: lock.check_unchanged())
 
-            write_finished(engine, period, finished, raw if include_raw else None, publication=publication,
-                           forced=forced(found), then=commit)
+            write_finished(engine, period, finished, raw if include_raw else None,
+                           publication=prepared.publication, forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found, notes)
+    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found, notes,
+                   upgraded)
 
 
 def finished_targets(path: Path, lang: str, docx: Path | bool | None,
@@ -269,6 +264,6 @@ def setting_changed(name: str, before: str | None, after: str) -> list[str]:
             "until the cell is changed back"]
 
 
-def _optional(patch: XlsxPatch, name: str) -> str | None:
-    """A settings cell that workbooks made before it existed do not have."""
-    return patch.read(name) if name in patch.names else None
+def settings_cells(patch: XlsxPatch) -> dict[str, str | None]:
+    """The 设置 cells the workbook has (by defined name), as text, for ``read_settings``."""
+    return {cell.name: patch.read(cell.name) for cell in SETTING_CELLS if cell.name in patch.names}

@@ -61,6 +61,7 @@ class RefreshReport:
     period: str
     finished: Path
     warnings: list[str] = field(default_factory=list)
+    plan: Any = None  # the render plan written (a ``render.Plan``)
 
 
 def main() -> None:
@@ -101,28 +102,23 @@ def _refresh(book: Any) -> RefreshReport:
     # engine's libraries load. On Windows, with ``Use UDF Server = True``, xlwings' RunPython
     # runs every click in the one Python of the UDF server (XLPy.Exec): only the first click
     # after it starts pays for these imports. On macOS RunPython starts a Python per click.
-    from xladdin.engine.audit import audit, stop_on_errors
-    from xladdin.engine.load import from_raw
     from xladdin.excel.live import (
         XlwingsBackend,
-        publication_from_book,
+        has_name,
         raw_from_book,
         rebind_cell_functions,
         settings_from_book,
     )
     from xladdin.files.pdf import converter
     from xladdin.files.workbook import finished_name
-    from xladdin.jobs import report_period, write_finished, write_word
-    from xladdin.report.render import apply, build_plan
+    from xladdin.jobs import write_finished, write_word
+    from xladdin.report.pipeline import check_plan_names, prepare_report
+    from xladdin.report.render import apply
 
     raw = raw_from_book(book)
-    period, settings = settings_from_book(book)
-    engine = from_raw(raw, settings)
-    period = report_period(engine, period)
-    found = audit(engine.model, period, jan_feb=settings.jan_feb)
-    stop_on_errors(found, force=None)  # no --force in Excel
-    publication = publication_from_book(book)
-    plan = build_plan(engine, period, publication, slots=2)  # the monthly workbook has both span groups
+    prepared = prepare_report(raw, settings_from_book(book))
+    engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
+    check_plan_names(plan, lambda name: has_name(book, name), prepared.format)
     app = book.app
     app.screen_updating = False
     try:
@@ -132,8 +128,8 @@ def _refresh(book: Any) -> RefreshReport:
     if not book.fullname or not os.path.isabs(book.fullname):
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
-    finished = finished_name(Path(book.fullname), settings.lang)
-    write_finished(engine, period, finished, publication=publication)
+    finished = finished_name(Path(book.fullname), engine.settings.lang)
+    write_finished(engine, period, finished, publication=prepared.publication)
     warnings = [f.line() for f in found if f.severity == "warning"]
     pdf: Path | None = finished.with_suffix(".pdf")
     try:  # the PDF beside the finished copy; without Word or LibreOffice the rest still stands
@@ -145,7 +141,7 @@ def _refresh(book: Any) -> RefreshReport:
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
-    return RefreshReport(period, finished, warnings)
+    return RefreshReport(period, finished, warnings, plan)
 
 
 # --- building the add-in ---------------------------------------------------------------------

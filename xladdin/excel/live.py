@@ -22,14 +22,12 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from xladdin.engine.editions import parse_jan_feb, parse_lang
-from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RAW_SHEET, RawData, normalize
-from xladdin.engine.settings import Settings
+from xladdin.engine.setting_cells import SETTING_CELLS, SheetSettings, read_settings
 from xladdin.errors import XladdinError
 from xladdin.excel.cells import ChipError, Dataset, dataset, handle_error, raw_input
 from xladdin.report.layout import RAW_TABLE
-from xladdin.report.render import TEXT, Block, Publication
+from xladdin.report.render import TEXT, Block
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 
@@ -111,29 +109,29 @@ def raw_from_book(book: Any) -> RawData:
     return raw_from_values(raw_sheet(book).used_range.value, book.name)
 
 
-def settings_from_book(book: Any) -> tuple[str | None, Settings]:
-    """The report period (None: the latest month) and options from the 设置 sheet.
-
-    The language and 1-2月合刊 cells are read where the workbook has them (older workbooks
-    do not: Chinese, automatic).
-    """
-    period = name_range(book, "SET_PERIOD").value
-    net = name_range(book, "SET_NET_YOY").value
-    period = parse_period(period) if period not in (None, "") else None
-    optional = {}
-    for name in ("SET_LANG", "SET_JAN_FEB"):
+def settings_cells(book: Any) -> dict[str, Any]:
+    """The 设置 cells the workbook has (by defined name), one read each, for ``read_settings``."""
+    found = {}
+    for cell in SETTING_CELLS:
         try:
-            optional[name] = name_range(book, name).value
+            found[cell.name] = name_range(book, cell.name).value
         except XladdinError:
-            optional[name] = None
-    return period, Settings(net_yoy=str(net or "net_import_pct").strip(),
-                            lang=parse_lang(optional["SET_LANG"]),
-                            jan_feb=parse_jan_feb(optional["SET_JAN_FEB"]))
+            continue  # a missing cell reads as its default (setting_cells says when to mention it)
+    return found
 
 
-def publication_from_book(book: Any) -> Publication:
-    """The cover's issuer and publication date from 设置 (blank: the defaults)."""
-    return Publication.of(name_range(book, "SET_ISSUER").value, name_range(book, "SET_DATE").value)
+def has_name(book: Any, name: str) -> bool:
+    """Whether the workbook has a defined name (older workbooks lack the newer ones)."""
+    try:
+        name_range(book, name)
+    except XladdinError:
+        return False
+    return True
+
+
+def settings_from_book(book: Any) -> SheetSettings:
+    """The report month, options and cover details from the 设置 sheet."""
+    return read_settings(settings_cells(book))
 
 
 #: A call of a CHIP_ function by its bare name: not one bound to an Office add-in (xlwings Lite's

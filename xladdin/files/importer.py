@@ -26,6 +26,7 @@ from xladdin.engine.raw import (
 from xladdin.engine.reference import load_reference
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
+from xladdin.files.upgrade import upgrade
 from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook, progress
 from xladdin.files.xlsxpatch import XlsxPatch
 
@@ -36,6 +37,7 @@ class ImportResult:
     replaced: int
     revisions: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
+    upgraded: str | None = None  # what an upgrade of an older workbook added, in one line
 
 
 def _describe(row: pd.Series) -> str:
@@ -92,6 +94,7 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
     progress(f"writing {workbook.name}")
     patch = XlsxPatch(workbook)
     try:
+        result.upgraded = upgrade(patch)
         patch.replace_rows(RAW_SHEET, rows, header_row=first_row - 1, numeric={keys.index("value_usd")})
         patch.commit(lambda temp: lock.check_unchanged())
     finally:

@@ -68,6 +68,7 @@ class XlsxPatch:
         self.replaced: dict[str, list[bytes]] = {}  # whole parts rewritten, as chunks of bytes
         self.parsed: dict[str, etree._Element] = {}  # sheets read so far
         self.trees: dict[str, etree._Element] = {}  # sheets written: only these are re-serialised
+        self.added: dict[str, bytes] = {}  # new parts (a workbook upgrade's sheets), written last
 
     def close(self) -> None:
         self.zip.close()
@@ -268,7 +269,7 @@ class XlsxPatch:
         stale, which makes Excel offer to repair the file. It is optional: drop it (and its
         two references) and Excel rebuilds it."""
         chain = "xl/calcChain.xml"
-        if chain not in self.zip.namelist() or not (self.trees or self.replaced):
+        if chain not in self.zip.namelist() or not (self.trees or self.replaced or self.added):
             return set()
         types = self._xml("[Content_Types].xml")
         for override in list(types):
@@ -301,6 +302,11 @@ class XlsxPatch:
                     dst.writestr(item, xml, compress_type=zipfile.ZIP_DEFLATED)
                 else:
                     copy_compressed(self.path, item, dst)
+            for name, data in self.added.items():
+                if name in self.trees:
+                    data = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+                dst.writestr(name, data)
 
     def replace_rows(self, sheet: str, frame: pd.DataFrame, header_row: int,
                       numeric: set[int]) -> None:

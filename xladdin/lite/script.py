@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from xladdin.engine.audit import audit, stop_on_errors
-from xladdin.engine.editions import parse_jan_feb, parse_lang
-from xladdin.engine.load import from_raw
 from xladdin.engine.raw import RAW_SHEET
-from xladdin.engine.settings import Settings
-from xladdin.errors import XladdinError
-from xladdin.excel.live import XlwingsBackend, name_range, raw_from_values, raw_sheet
-from xladdin.jobs import report_period
-from xladdin.report.render import Plan, Publication, apply, build_plan
+from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
+from xladdin.errors import Findings, XladdinError
+from xladdin.excel.live import XlwingsBackend, has_name, name_range, raw_from_values, raw_sheet
+from xladdin.report.pipeline import check_plan_names, prepare_report
+from xladdin.report.render import Plan, apply
 
 #: Rows per read of the raw sheet: about 2 MB of cell values, under Excel on the web's 5 MB
 #: per transfer with room for long names.
@@ -43,16 +40,16 @@ async def read_raw_values(book: Any, say: Callable[[str], Any]) -> list[list[Any
     return values
 
 
-async def _setting(book: Any, name: str) -> Any:
-    return await name_range(book, name).options(ndim=None).get_value()
-
-
-async def _optional_setting(book: Any, name: str) -> Any:
-    """A settings cell that workbooks made before it existed do not have (language, 1-2月合刊)."""
-    try:
-        return await _setting(book, name)
-    except XladdinError:
-        return None
+async def read_settings_cells(book: Any) -> dict[str, Any]:
+    """The 设置 cells the workbook has (by defined name), one awaited read each."""
+    found = {}
+    for cell in SETTING_CELLS:
+        try:
+            target = name_range(book, cell.name)
+        except XladdinError:
+            continue  # a missing cell reads as its default (setting_cells says when to mention it)
+        found[cell.name] = await target.options(ndim=None).get_value()
+    return found
 
 
 async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
@@ -60,23 +57,18 @@ async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
     try:
         say("芯片月报：正在读取原始数据…")
         raw = raw_from_values(await read_raw_values(book, say), book.name)
-        period = await _setting(book, "SET_PERIOD")
-        net = await _setting(book, "SET_NET_YOY")
-        publication = Publication.of(await _setting(book, "SET_ISSUER"), await _setting(book, "SET_DATE"))
-        lang = parse_lang(await _optional_setting(book, "SET_LANG"))
-        jan_feb = parse_jan_feb(await _optional_setting(book, "SET_JAN_FEB"))
-        engine = from_raw(raw, Settings(net_yoy=str(net or "net_import_pct").strip(), lang=lang,
-                                        jan_feb=jan_feb))
-        period = report_period(engine, None if period in (None, "") else period)
-        found = audit(engine.model, period, jan_feb=jan_feb)
-        for finding in found:
-            if finding.severity == "warning":
-                say(f"warning: {finding.line()}")
-        stop_on_errors(found, force=None)  # no --force in Excel
-        plan = build_plan(engine, period, publication, slots=2)  # the workbook has both span groups
-        apply(plan, XlwingsBackend(book))
+        sheet = read_settings(await read_settings_cells(book))
+
+        def warn(found: Findings) -> None:
+            for finding in found.of("warning"):
+                say(finding.line())
+
+        prepared = prepare_report(raw, sheet, on_audit=warn)
+        check_plan_names(prepared.plan, lambda name: has_name(book, name), prepared.format)
+        apply(prepared.plan, XlwingsBackend(book))
     except XladdinError as exc:
         say(f"error: {exc}")
         return None
-    say(f"芯片月报：已刷新 {period}（{len(plan.blocks)} 个区块，{len(raw.frame):,} 行{RAW_SHEET}）")
+    plan = prepared.plan
+    say(f"芯片月报：已刷新 {prepared.period}（{len(plan.blocks)} 个区块，{len(raw.frame):,} 行{RAW_SHEET}）")
     return plan

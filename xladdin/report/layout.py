@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xladdin.engine.editions import LANGS, word_set
+from xladdin.engine.editions import word_set
+from xladdin.engine.setting_cells import DEFAULT_ISSUER, SETTING_CELLS  # noqa: F401  (re-exported)
 from xladdin.engine.tables import SPECS, TableSpec
 
 TOP_N = 10
@@ -80,16 +81,10 @@ SETTINGS_SHEET = "设置"
 #: the Chinese edition's cover and text sheets (each edition names them in its words)
 COVER_SHEET, TEXT_SHEET = word_set("zh")["sheets"]["cover"], word_set("zh")["sheets"]["text"]
 TEXT_BODY = "TEXT_BODY"  # the text's rows on 正文: one cell per heading, paragraph or footnote
-SETTING_NAMES = {"SET_PERIOD": "报告期（YYYY-MM，留空则取原始数据的最新月份）",
-                 "SET_NET_YOY": "净出口额同比口径（net_import_pct 或 abs_diff）",
-                 "SET_ISSUER": "发布机构（封面）",
-                 "SET_DATE": "发布日期（封面；留空则为生成当天）",
-                 "SET_LANG": "语言 / language（zh 中文，en English）",
-                 "SET_JAN_FEB": "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）"}
-#: the choices of each setting (a drop-down list in 设置); the first is the default
-SETTING_CHOICES = {"SET_NET_YOY": ("net_import_pct", "abs_diff"), "SET_LANG": LANGS,
-                   "SET_JAN_FEB": ("auto", "jan-feb")}
-DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
+#: the 设置 cells the template writes, with their labels and drop-down choices (the schema
+#: in ``engine/setting_cells.py`` holds each cell once)
+SETTING_NAMES = {cell.name: cell.label for cell in SETTING_CELLS}
+SETTING_CHOICES = {cell.name: cell.choices for cell in SETTING_CELLS if cell.choices}
 RAW_TABLE = "RawData"
 
 #: The data cell of the cell functions: Excel passes it the raw table and the settings, so it is

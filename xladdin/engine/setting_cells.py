@@ -1,0 +1,133 @@
+"""The 设置 sheet's schema: every settings cell once, and the one way to read them.
+
+Each cell has a defined name (how every front end finds it), the label the template writes
+beside it, the default it stands for, the parser that turns what Excel holds into a value,
+and the workbook format that brought it. The command line, the ribbon and the Lite script
+each fetch the cells their own way (zip parts, COM, awaited requests) into a dict of name →
+value and hand it to ``read_settings``: one rule for a missing cell everywhere — it reads as
+its default; silently where the workbook is older than the cell, with a note where the
+workbook should have it (a deleted name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from xladdin.engine.editions import LANGS, parse_jan_feb, parse_lang
+from xladdin.engine.periods import parse_period
+from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
+from xladdin.errors import XladdinError
+
+DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
+
+#: The workbook format this code writes (``init``) and upgrades older workbooks to. Format 1 is
+#: the first release's, which carried no format cell: a workbook without one is format 1.
+WORKBOOK_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class SettingCell:
+    """One cell of 设置: ``since`` is the workbook format that brought it (1: the first
+    release); ``choices`` become a drop-down list in the template (the first is the default)."""
+
+    name: str
+    label: str
+    default: Any
+    parse: Callable[[Any], Any]
+    since: int = 1
+    choices: tuple[str, ...] = ()
+
+
+def _period(value: Any) -> str | None:
+    """The report month; blank means the latest month in the data."""
+    return None if value in (None, "") else parse_period(value)
+
+
+def _net_yoy(value: Any) -> str:
+    return str(value or NET_YOY_CONVENTIONS[0]).strip()
+
+
+def parse_format(value: Any) -> int:
+    """The workbook format cell: a whole number; a workbook newer than this code is refused
+    (it may hold cells this code would overwrite or ignore)."""
+    if value in (None, ""):
+        return 1
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = 0.5
+    if number != int(number) or number < 1:
+        raise XladdinError(f"设置: the workbook format cell (SET_FORMAT) says '{value}', which is no "
+                           f"format; write {WORKBOOK_FORMAT} (the format this xladdin makes)")
+    if number > WORKBOOK_FORMAT:
+        raise XladdinError(f"the workbook is format {int(number)}, made by a newer xladdin than this one "
+                           f"(which reads formats up to {WORKBOOK_FORMAT}); upgrade xladdin "
+                           "(pip install -U xladdin) and try again")
+    return int(number)
+
+
+def _as_is(value: Any) -> Any:
+    """Issuer and date stay as read: the cover decides how to print them."""
+    return value
+
+
+SETTING_CELLS: tuple[SettingCell, ...] = (
+    SettingCell("SET_PERIOD", "报告期（YYYY-MM，留空则取原始数据的最新月份）", None, _period),
+    SettingCell("SET_NET_YOY", "净出口额同比口径（net_import_pct 或 abs_diff）", NET_YOY_CONVENTIONS[0],
+                _net_yoy, choices=NET_YOY_CONVENTIONS),
+    SettingCell("SET_ISSUER", "发布机构（封面）", DEFAULT_ISSUER, _as_is),
+    SettingCell("SET_DATE", "发布日期（封面；留空则为生成当天）", None, _as_is),
+    SettingCell("SET_LANG", "语言 / language（zh 中文，en English）", LANGS[0], parse_lang, choices=LANGS),
+    SettingCell("SET_JAN_FEB", "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）", "auto",
+                parse_jan_feb, choices=("auto", "jan-feb")),
+    SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2),
+)
+CELLS = {cell.name: cell for cell in SETTING_CELLS}
+
+
+@dataclass(frozen=True)
+class SheetSettings:
+    """What 设置 says, parsed: the report month (None: the latest), the report options, the
+    cover's issuer and date as read, and a note for each cell the workbook should have and
+    lacks (read as its default)."""
+
+    period: str | None
+    settings: Settings
+    issuer: Any
+    date: Any
+    notes: tuple[str, ...] = ()
+    format: int = WORKBOOK_FORMAT
+
+
+def read_settings(found: Mapping[str, Any], lang: str | None = None,
+                  jan_feb: bool | None = None) -> SheetSettings:
+    """Parse the cells a front end found (name → value; a missing name is a missing cell).
+
+    A cell the workbook's format predates reads as its default silently; an older workbook is
+    mentioned once (the command line upgrades it first, so it never is there). ``lang`` and
+    ``jan_feb`` override their cells (the command line's options).
+    """
+    fmt = parse_format(found.get("SET_FORMAT"))
+    values, notes = {}, []
+    if fmt < WORKBOOK_FORMAT:
+        notes.append(f"the workbook is format {fmt}, made by an older xladdin; 'xladdin refresh' on "
+                     f"the file upgrades it to format {WORKBOOK_FORMAT} in place, keeping your own sheets")
+    given = {"SET_LANG": lang, "SET_JAN_FEB": jan_feb}
+    for cell in SETTING_CELLS:
+        if given.get(cell.name) is not None:
+            values[cell.name] = given[cell.name]  # overridden: the cell is not read
+        elif cell.name in found:
+            values[cell.name] = cell.parse(found[cell.name])
+            continue
+        else:
+            values[cell.name] = cell.parse(cell.default)
+            if cell.since <= fmt:
+                shown = "blank" if cell.default is None else cell.default
+                notes.append(f"设置 has no cell named {cell.name} ({cell.label}), so its default "
+                             f"({shown}) is used; restore the name (公式 > 名称管理器) to choose")
+    settings = Settings(net_yoy=values["SET_NET_YOY"], lang=values["SET_LANG"],
+                        jan_feb=values["SET_JAN_FEB"])
+    return SheetSettings(values["SET_PERIOD"], settings, values["SET_ISSUER"], values["SET_DATE"],
+                         tuple(notes), fmt)
