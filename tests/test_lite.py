@@ -144,7 +144,8 @@ def test_init_lite_embeds_main_py_and_requirements(workbook):
     namespace: dict = {}
     exec(code, namespace)
     assert {n for n in namespace if n.startswith("CHIP_")} == {
-        "CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+        "CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_MOM", "CHIP_SHARE", "CHIP_SERIES", "CHIP_RANK",
+        "CHIP_TABLE"}
     assert namespace["refresh_report"] is lite.refresh_report
     with zipfile.ZipFile(workbook) as z:
         names = z.namelist()
@@ -240,7 +241,8 @@ def test_registration_metadata_from_xlwings_lite_decorators(registration):
     by, the data handle first; the 刷新月报 script with the async book."""
     meta = registration
     functions = {f["name"]: f for f in meta["functions"]["functions"]}
-    assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+    assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_MOM", "CHIP_SHARE", "CHIP_SERIES",
+                              "CHIP_RANK", "CHIP_TABLE"}
     assert not any(f["options"].get("volatile") for f in functions.values())
     value = functions["CHIP_VALUE"]["parameters"]
     assert [p["name"] for p in value] == ["data", "flow", "period", "product", "partner", "province", "span"]
@@ -276,7 +278,7 @@ def test_main_py_registers_the_same_in_pyodide(registration):
     assert meta["platform"] == "emscripten" and "pandas" not in meta["loaded"]
     assert same_docs(meta["functions"]) == same_docs(registration["functions"])
     assert meta["scripts"] == registration["scripts"]
-    assert len(meta["functions"]["functions"]) == 6
+    assert len(meta["functions"]["functions"]) == 8
 
 
 def same_docs(functions: dict) -> dict:
