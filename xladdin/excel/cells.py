@@ -320,7 +320,8 @@ def series_title(engine: Engine, flow: str, dim: str | None, key: str | None, sp
     """The series' header: 出口 东盟 当月 亿美元."""
     who = "合计" if dim is None else engine.label(dim, key)
     unit = {"value": "亿美元", "yoy": "同比%", "mom": "环比%", "share": "占比%"}[measure]
-    return " ".join(("出口" if flow == "export" else "进口", who, "当月" if span == "month" else "累计", unit))
+    words = ("出口" if flow == "export" else "进口", who, "当月" if span == "month" else "累计", unit)
+    return " ".join(words)
 
 
 def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> list[list[Any]]:
@@ -346,6 +347,7 @@ def table(data: Dataset, table_no: Any, period: Any) -> list[list[Any]]:
     """CHIP_TABLE: the body of table 1–7 exactly as the workbook shows it."""
     number = scalar(table_no, "table_no")
     if not isinstance(number, (int, float)) or int(number) != number or number not in TABLES:
-        raise ChipError(f"table_no must be {TABLES[0]} to {TABLES[-1]}, not '{text(number) if number is not None else ''}'")
+        shown = text(number) if number is not None else ""
+        raise ChipError(f"table_no must be {TABLES[0]} to {TABLES[-1]}, not '{shown}'")
     body = build_table_body(data.engine, int(number), period_of(period, data.period))
     return [["" if v is None else v for v in row] for row in body.values]

@@ -156,8 +156,8 @@ def generate(declared: CellFunction, call: Callable[..., Any], extra: tuple[str,
     return function
 
 
-def main_py_imports(functions: tuple[CellFunction, ...] = FUNCTIONS, scripts: tuple[str, ...] = ("refresh_report",),
-                    module: str = "xladdin.lite") -> str:
+def main_py_imports(functions: tuple[CellFunction, ...] = FUNCTIONS,
+                    scripts: tuple[str, ...] = ("refresh_report",), module: str = "xladdin.lite") -> str:
     """The import statement of the Lite workbook's ``main.py``: every function and script."""
     names = sorted(f.name for f in functions) + list(scripts)
     lines = "".join(f"    {name},\n" for name in names)
@@ -171,7 +171,8 @@ def check(functions: tuple[CellFunction, ...] = FUNCTIONS) -> None:
             raise ValueError(f"{f.name}: the description has {len(f.doc)} characters, over {HELP_CHARS}")
         for a in f.args:
             if len(a.doc) > HELP_CHARS:
-                raise ValueError(f"{f.name}({a.name}): the help has {len(a.doc)} characters, over {HELP_CHARS}")
+                raise ValueError(f"{f.name}({a.name}): the help has {len(a.doc)} characters, "
+                                 f"over {HELP_CHARS}")
         defaults = [a.default is not REQUIRED for a in f.args]
         if defaults != sorted(defaults):
             raise ValueError(f"{f.name}: a required argument follows an optional one")
