@@ -210,3 +210,30 @@ def test_one_declaration_gives_both_wrapper_sets(handles):
     mom = udf.CHIP_MOM(handles["desktop"], "进口", "2025-03", caller=CALLER)
     assert desktop(handles["desktop"], "进口", "2025-03", caller=CALLER) == mom
     assert mine(handles["lite"], "进口", "2025-03") == pytest.approx(mom, rel=1e-12)
+
+
+def test_tables_json_carries_mom_on_table_1s_month_rows(cube, handles, tmp_path, capsys):
+    """环比 of table 1 against pandas: the month on the month before; none for 累计; January on
+    the December before."""
+    from xladdin.cli import main
+
+    june = cube[cube["period"] == "2024-05"].assign(period="2024-06")
+    june = june.assign(value_usd=june["value_usd"] * 1.5)
+    whole = pd.concat([cube, june], ignore_index=True)
+    path = tmp_path / "cube.csv"
+    whole.to_csv(path, index=False, float_format="%.0f")
+    sums = whole.groupby(["flow", "period"])["value_usd"].sum()
+    for period, before in (("2025-07", "2025-06"), ("2025-01", "2024-12")):
+        assert main(["tables", str(path), "--period", period, "--json"]) == 0
+        t1 = {r["key"]: r for r in __import__("json").loads(capsys.readouterr().out)["tables"]["1"]}
+        ex, im = sums["出口"][period], sums["进口"][period]
+        ex0, im0 = sums["出口"][before], sums["进口"][before]
+        assert t1["export"]["month"]["mom"] == pytest.approx((ex / ex0 - 1) * 100, rel=1e-12)
+        assert t1["import"]["month"]["mom"] == pytest.approx((im / im0 - 1) * 100, rel=1e-12)
+        assert t1["total"]["month"]["mom"] == pytest.approx(((ex + im) / (ex0 + im0) - 1) * 100, rel=1e-12)
+        net = t1["net"]["month"]["mom"]  # the net row's convention: growth of net imports
+        assert net == (pytest.approx(((im - ex) / (im0 - ex0) - 1) * 100, rel=1e-12) if im0 > ex0 else None)
+        assert all("mom" not in r["ytd"] for r in t1.values())
+    engine = handles["lite"].obj.engine  # the cube without June 2024
+    assert [engine.month_on_month(k, "2024-07") for k in ("total", "export", "import", "net")] == [None] * 4
+    assert engine.month_on_month("export", "2024-08") is not None
