@@ -253,6 +253,18 @@ def test_registration_metadata_from_xlwings_lite_decorators(registration):
     assert enums["CHIP_RANK.BY"] == ["partner", "province", "product"]
     assert [p["name"] for p in functions["CHIP_DATA"]["parameters"]] == ["raw", "period", "net_yoy"]
     assert [p["name"] for p in functions["CHIP_TABLE"]["parameters"]] == ["data", "table_no", "period"]
+    from xladdin.excel.functions import FUNCTIONS  # every function's and argument's help, as declared
+
+    for declared in FUNCTIONS:
+        registered = functions[declared.name]
+        assert registered["description"] == declared.doc
+        assert [(p["name"], p["description"]) for p in registered["parameters"]] == \
+            [(a.name, a.doc) for a in declared.args]
+    series = functions["CHIP_SERIES"]["parameters"]
+    assert [p["name"] for p in series] == ["data", "flow", "start", "end", "product", "partner", "province",
+                                           "measure", "span"]
+    assert enums["CHIP_SERIES.MEASURE"] == ["value", "yoy", "mom", "share"] and "环比" in series[7]["description"]
+    assert [p["name"] for p in functions["CHIP_MOM"]["parameters"]] == [p["name"] for p in value]
     scripts = meta["scripts"]
     assert [s["name"] for s in scripts] == ["刷新月报"] and scripts[0]["lazy"] is True, scripts
 

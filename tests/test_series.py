@@ -237,3 +237,16 @@ def test_tables_json_carries_mom_on_table_1s_month_rows(cube, handles, tmp_path,
     engine = handles["lite"].obj.engine  # the cube without June 2024
     assert [engine.month_on_month(k, "2024-07") for k in ("total", "export", "import", "net")] == [None] * 4
     assert engine.month_on_month("export", "2024-08") is not None
+
+
+def test_a_sheet_of_series_validates_the_raw_table_once(raw):
+    """Every series cell finds the engine by the handle's hash: the raw table is validated for
+    the data cell only, however many series read it (their cost: benchmarks/bench_udf.py)."""
+    from xladdin.excel.live import DATASETS
+
+    handle = udf.CHIP_DATA(raw, "2025-07", "net_import_pct")
+    loads = DATASETS.loads
+    for i, who in enumerate([{}, {"partner": "东盟"}, {"province": "44"}, {"product": "存储器"}] * 10):
+        measure = ("value", "yoy", "mom", "share")[i % 4]
+        assert isinstance(udf.CHIP_SERIES(handle, "出口", measure=measure, caller=CALLER, **who), list)
+    assert DATASETS.loads == loads
