@@ -84,20 +84,24 @@ def test_ribbon_main_refreshes_the_live_workbook_like_build(live, tmp_path, demo
 def test_ribbon_resizes_the_history_to_the_months_held(live):
     """A history longer or shorter than its name (months imported or removed since the last
     refresh): the rows are written or cleared and the name follows, as Excel's Name.RefersTo."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.workbook.defined_name import DefinedName
 
+    from xladdin.engine.history import COLUMNS
     from xladdin.excel.addin import refresh_book
 
+    last = get_column_letter(1 + len(COLUMNS))  # O: the month, then 14 figures (环比 last)
+
     wb = live.wb
-    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$6")
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text=f"'月度数据'!$A$5:${last}$6")
     assert refresh_book(live) is not None
-    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == f"'月度数据'!$A$5:${last}$23"
     assert wb["月度数据"]["A23"].value == "2025-07"
-    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$30")
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text=f"'月度数据'!$A$5:${last}$30")
     wb["月度数据"]["A30"].value = "2025-12"
     live.names.known.clear()
     assert refresh_book(live) is not None
-    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == f"'月度数据'!$A$5:${last}$23"
     assert wb["月度数据"]["A30"].value is None and wb["月度数据"]["A23"].value == "2025-07"
 
 

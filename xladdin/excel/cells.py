@@ -1,8 +1,9 @@
 """The cell functions' logic, shared by every Excel runtime (xlwings desktop and xlwings Lite).
 
-Nothing here imports xlwings: each runtime registers thin wrappers (``udf.py``, ``lite.py``)
-over these plain functions, so both take the same arguments in the same order and answer with
-the same numbers and the same messages.
+Nothing here imports xlwings: each runtime makes thin wrappers over these plain functions
+(``udf.py``, ``lite/__init__.py``) from the one declaration of each function in
+``functions.py``, so both take the same arguments in the same order and answer with the same
+numbers and the same messages.
 
 The first argument of every figure function is a ``Dataset``: the validated engine over one
 workbook's 原始数据 table and the settings that shape it (report month, net YoY convention).

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xladdin.errors import XladdinError
-from xladdin.excel.functions import CATEGORY, FUNCTIONS, HELP_CHARS, CellFunction
+from xladdin.excel.functions import CATEGORY, FUNCTIONS, HELP_CHARS, CellFunction, check
 from xladdin.files.ovba import Module, class_module, document_module, standard_module, write_vba_project
 
 PROJECT_NAME = "xladdin"
@@ -225,6 +225,7 @@ def help_source(functions: tuple[CellFunction, ...] = FUNCTIONS) -> str:
     description and every argument's help of its declaration (255 characters at most, Excel's
     limit), under the category xladdin, for the wrapper in this add-in (named as
     ``'xladdin.xlam'!CHIP_VALUE``, as xlwings' own import does)."""
+    check(functions)  # nothing Excel would cut short
     out = [
         "' The function wizard's help for the CHIP_ functions: written from xladdin's declarations",
         "' (xladdin.excel.functions) when the add-in is built; run by Workbook_Open.",
