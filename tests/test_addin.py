@@ -445,3 +445,12 @@ def test_the_add_in_registers_every_function_help_with_macro_options(xlam):
         assert all(0 < len(a) <= 255 for a in args)
     series = vba_strings(blocks[blocks.index("CHIP_SERIES") + 1])
     assert "环比" in series["aCHIP_SERIES(8)"] and series["aCHIP_SERIES(4)"].startswith("the last month")
+
+
+def test_long_help_is_split_over_lines_and_cut_at_excels_limit():
+    from xladdin.excel.vba import _assign
+
+    text = "环比（%）" * 60 + 'a "quoted" tail'
+    lines = _assign("d", text)
+    assert len(lines) > 3 and all(len(line) < 1023 for line in lines)
+    assert vba_strings("\n".join(lines))["d"] == text[:255]
