@@ -23,6 +23,9 @@ def figures_equal_tables_json(fns, data, tables_json, *caller) -> int:
                 assert CHIP_VALUE(data, flow, "2025-07", None, None, None, span, *caller) == approx(part["value"])
                 assert CHIP_YOY(data, flow, "2025-07", None, None, None, span, *caller) == approx(part["yoy"])
                 checked += 2
+            mom = fns.CHIP_MOM(data, flow, "2025-07", None, None, None, "当月", *caller)
+            assert mom == approx(row["month"]["mom"]) and "mom" not in row["ytd"]
+            checked += 1
     for no, flow in (("2", "出口"), ("3", "进口")):
         for row in tables_json[no]:
             for span, part in (("当月", row["month"]), ("累计", row["ytd"])):

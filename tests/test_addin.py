@@ -107,20 +107,24 @@ def test_ribbon_enters_again_every_formula_that_calls_a_chip_function(live):
 def test_ribbon_resizes_the_history_to_the_months_held(live):
     """A history longer or shorter than its name (months imported or removed since the last
     refresh): the rows are written or cleared and the name follows, as Excel's Name.RefersTo."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.workbook.defined_name import DefinedName
 
+    from xladdin.engine.history import COLUMNS
     from xladdin.excel.addin import refresh_book
 
+    last = get_column_letter(1 + len(COLUMNS))  # O: the month, then 14 figures (环比 last)
+
     wb = live.wb
-    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$6")
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text=f"'月度数据'!$A$5:${last}$6")
     assert refresh_book(live) is not None
-    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == f"'月度数据'!$A$5:${last}$23"
     assert wb["月度数据"]["A23"].value == "2025-07"
-    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text="'月度数据'!$A$5:$M$30")
+    wb.defined_names["HIST_BODY"] = DefinedName("HIST_BODY", attr_text=f"'月度数据'!$A$5:${last}$30")
     wb["月度数据"]["A30"].value = "2025-12"
     live.names.known.clear()
     assert refresh_book(live) is not None
-    assert str(wb.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert str(wb.defined_names["HIST_BODY"].attr_text) == f"'月度数据'!$A$5:${last}$23"
     assert wb["月度数据"]["A30"].value is None and wb["月度数据"]["A23"].value == "2025-07"
 
 
@@ -193,7 +197,7 @@ def test_the_vba_is_xlwings_own_under_the_add_in_name(xlam):
     """The runtime module is xlwings_custom_addin.bas of the pinned xlwings, PROJECT_NAME aside."""
     modules = vba_modules(xlam)
     assert set(modules) == {"ThisWorkbook", "Sheet2", "Dictionary", "xlwings", "XladdinRibbon",
-                            "xlwings_udfs"}
+                            "xlwings_udfs", "XladdinHelp"}
     shipped = (xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="cp1252").replace("\r\n", "\n")
     ours = modules["xlwings"]
     assert 'Public Const PROJECT_NAME As String = "xladdin"' in ours
@@ -259,7 +263,7 @@ def test_libreoffice_imports_the_vba_project_with_each_module_kind(xlam, tmp_pat
                 modules[root.get(f"{ns}name")] = (root.get(f"{ns}moduleType"), root.text)
     assert {k: v[0] for k, v in modules.items()} == {
         "ThisWorkbook": "document", "Sheet2": "document", "Dictionary": "class", "xlwings": "normal",
-        "XladdinRibbon": "normal", "xlwings_udfs": "normal"}
+        "XladdinRibbon": "normal", "xlwings_udfs": "normal", "XladdinHelp": "normal"}
     assert "Function CHIP_VALUE(" in modules["xlwings_udfs"][1]
     assert 'RunPython "import xladdin; xladdin.main()"' in modules["XladdinRibbon"][1]
 
@@ -460,3 +464,60 @@ def test_doctor_says_what_to_fix(tmp_path, capsys):
     assert not checks["ANSI path"].ok and "cp1252" in checks["ANSI path"].detail
     checks = {c.label: c for c in doctor(tmp_path, platform="win32", home=tmp_path / "h", ansi="gbk")}
     assert checks["ANSI path"].ok
+
+
+def vba_strings(code: str) -> dict[str, str]:
+    """Every ``name = …`` string assignment of VBA code, evaluated: quoted runs and ``ChrW(n)``
+    joined with ``&``, ``name = name & …`` continuing — read independently of the writer."""
+    values: dict[str, str] = {}
+    for line in code.splitlines():
+        match = re.match(r'^\s*(\w+(?:\(\d+\))?) = (.*)$', line)
+        if not match:
+            continue
+        target, expr = match.groups()
+        if not (expr.startswith(('"', "ChrW(")) or expr.startswith(f"{target} & ")):
+            continue
+        text = ""
+        if expr.startswith(f"{target} & "):
+            text, expr = values[target], expr[len(target) + 3:]
+        for token in re.findall(r'"((?:[^"]|"")*)"|ChrW\((\d+)\)', expr):
+            text += token[0].replace('""', '"') if not token[1] else chr(int(token[1]))
+        values[target] = text
+    return values
+
+
+def test_the_add_in_registers_every_function_help_with_macro_options(xlam):
+    """Read back with oletools: Workbook_Open runs the help module, which gives every CHIP_
+    function its description, category and one description per argument, in the wrapper's
+    order, as declared (Excel's limit of 255 characters each holds)."""
+    from xladdin.excel.functions import FUNCTIONS
+
+    modules = vba_modules(xlam)
+    assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
+    assert "XladdinHelp.RegisterFunctionHelp" in modules["ThisWorkbook"]
+    help_code = modules["XladdinHelp"]
+    assert "Application.MacroOptions Macro:=target, Description:=desc, Category:=\"xladdin\"" in help_code
+    assert "ArgumentDescriptions:=args" in help_code
+    wrappers = dict(re.findall(r"^Function (CHIP_\w+)\((.*)\)$", modules["xlwings_udfs"], flags=re.M))
+    registered = re.findall(r'^    Register "(CHIP_\w+)", d, a\1, wasAddin$', help_code, flags=re.M)
+    assert sorted(registered) == sorted(wrappers) and {"CHIP_SERIES", "CHIP_MOM"} <= set(registered)
+    blocks = re.split(r"^    ' (CHIP_\w+)$", help_code, flags=re.M)[1:]
+    declared = {f.name: f for f in FUNCTIONS}
+    for name, block in zip(blocks[::2], blocks[1::2]):
+        values = vba_strings(block)
+        params = [p.removeprefix("Optional ") for p in wrappers[name].split(", ")]
+        assert values["d"] == declared[name].doc and len(values["d"]) <= 255
+        args = [values[f"a{name}({i})"] for i in range(1, len(params) + 1)]
+        assert args == [a.doc for a in declared[name].args] and len(params) == len(declared[name].args)
+        assert all(0 < len(a) <= 255 for a in args)
+    series = vba_strings(blocks[blocks.index("CHIP_SERIES") + 1])
+    assert "环比" in series["aCHIP_SERIES(8)"] and series["aCHIP_SERIES(4)"].startswith("the last month")
+
+
+def test_long_help_is_split_over_lines_and_cut_at_excels_limit():
+    from xladdin.excel.vba import _assign
+
+    text = "环比（%）" * 60 + 'a "quoted" tail'
+    lines = _assign("d", text)
+    assert len(lines) > 3 and all(len(line) < 1023 for line in lines)
+    assert vba_strings("\n".join(lines))["d"] == text[:255]

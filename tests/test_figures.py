@@ -125,12 +125,17 @@ def test_charts_and_history_survive_refresh_when_a_month_is_imported(tmp_path, c
         assert not [f for r in refs.values() for f in r if f.endswith("$22")]
         assert_parts_consistent(path)
     book = load_workbook(work)
-    assert str(book.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$M$23"
+    assert str(book.defined_names["HIST_BODY"].attr_text) == "'月度数据'!$A$5:$O$23"  # 环比 last
     ws = book["月度数据"]
+    assert [ws.cell(4, c).value for c in (14, 15)] == ["出口额", "进口额"] and ws.cell(3, 14).value == "环比（%）"
+    for column, value in ((14, 2), (15, 4)):  # July on June, from the sheet's own values
+        want = (ws.cell(23, value).value / ws.cell(22, value).value - 1) * 100
+        assert ws.cell(23, column).value == pytest.approx(want, rel=1e-9)
+    assert ws.cell(5, 14).value is None  # 2024-01: no December 2023 in the data
     assert ws.cell(23, 1).value == "2025-07" and ws.cell(23, 2).value == pytest.approx(179.3, abs=0.05)
     assert ws.cell(23, 2).number_format == "0.0;-0.0;0.0" and ws.cell(23, 2).border.left.style == "thin"
     with zipfile.ZipFile(work) as z:
         sheet = z.read("xl/worksheets/sheet11.xml").decode()
-        assert '<dimension ref="A1:M23"/>' in sheet
+        assert '<dimension ref="A1:O23"/>' in sheet
     shown = sheets_as_shown(work, tmp_path / "csv")
     assert shown["月度数据"][22][:5] == ["2025-07", "179.3", "29.4", "373.9", "13.2"]

@@ -153,7 +153,8 @@ def test_init_lite_embeds_main_py_and_requirements(workbook):
     namespace: dict = {}
     exec(code, namespace)
     assert {n for n in namespace if n.startswith("CHIP_")} == {
-        "CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+        "CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_MOM", "CHIP_SHARE", "CHIP_SERIES", "CHIP_RANK",
+        "CHIP_TABLE"}
     assert namespace["refresh_report"] is lite.refresh_report
     with zipfile.ZipFile(workbook) as z:
         names = z.namelist()
@@ -303,7 +304,8 @@ def test_registration_metadata_from_xlwings_lite_decorators(registration):
     by, the data handle first; the 刷新月报 script with the async book."""
     meta = registration
     functions = {f["name"]: f for f in meta["functions"]["functions"]}
-    assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_SHARE", "CHIP_RANK", "CHIP_TABLE"}
+    assert set(functions) == {"CHIP_DATA", "CHIP_VALUE", "CHIP_YOY", "CHIP_MOM", "CHIP_SHARE", "CHIP_SERIES",
+                              "CHIP_RANK", "CHIP_TABLE"}
     assert not any(f["options"].get("volatile") for f in functions.values())
     value = functions["CHIP_VALUE"]["parameters"]
     assert [p["name"] for p in value] == ["data", "flow", "period", "product", "partner", "province", "span"]
@@ -314,6 +316,18 @@ def test_registration_metadata_from_xlwings_lite_decorators(registration):
     assert enums["CHIP_RANK.BY"] == ["partner", "province", "product"]
     assert [p["name"] for p in functions["CHIP_DATA"]["parameters"]] == ["raw", "period", "net_yoy"]
     assert [p["name"] for p in functions["CHIP_TABLE"]["parameters"]] == ["data", "table_no", "period"]
+    from xladdin.excel.functions import FUNCTIONS  # every function's and argument's help, as declared
+
+    for declared in FUNCTIONS:
+        registered = functions[declared.name]
+        assert registered["description"] == declared.doc
+        assert [(p["name"], p["description"]) for p in registered["parameters"]] == \
+            [(a.name, a.doc) for a in declared.args]
+    series = functions["CHIP_SERIES"]["parameters"]
+    assert [p["name"] for p in series] == ["data", "flow", "start", "end", "product", "partner", "province",
+                                           "measure", "span"]
+    assert enums["CHIP_SERIES.MEASURE"] == ["value", "yoy", "mom", "share"] and "环比" in series[7]["description"]
+    assert [p["name"] for p in functions["CHIP_MOM"]["parameters"]] == [p["name"] for p in value]
     scripts = meta["scripts"]
     assert [s["name"] for s in scripts] == ["刷新月报"] and scripts[0]["lazy"] is True, scripts
 
@@ -344,7 +358,7 @@ def test_main_py_registers_the_same_in_pyodide(registration, main_file):
     assert meta["data"] == "hs6" and meta["words"] == sorted(word_set("zh"))[:3]  # read inside the zip
     assert same_docs(meta["functions"]) == same_docs(registration["functions"])
     assert meta["scripts"] == registration["scripts"]
-    assert len(meta["functions"]["functions"]) == 6
+    assert len(meta["functions"]["functions"]) == 8
 
 
 def same_docs(functions: dict) -> dict:

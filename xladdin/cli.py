@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xladdin.engine.editions import LANGS
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
+from xladdin.engine.vocabulary import TABLES
 from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_line
 
 
@@ -297,7 +298,7 @@ def parser() -> argparse.ArgumentParser:
     _add_raw_options(t)
     t.add_argument("--period", help=PERIOD_HELP)
     t.add_argument("--json", action="store_true", help="machine-readable output")
-    t.add_argument("--table", type=int, action="append", choices=range(1, 8), help="only this table")
+    t.add_argument("--table", type=int, action="append", choices=TABLES, help="only this table")
     t.add_argument("--force", action="store_true", help=FORCE_HELP)
     t.set_defaults(func=cmd_tables)
 

@@ -1,5 +1,6 @@
 """The monthly history: for every month the data holds, exports, imports and net exports,
-each for the month and the year to date, with their year-on-year change.
+each for the month and the year to date, with their year-on-year change, then the month's
+exports and imports on the month before (环比).
 
 The text speaks of trends ("同比增长 …"); the history lets a reader see them, and the charts
 read from it. A figure the data cannot give (the prior year or an earlier month of the year
@@ -9,13 +10,21 @@ is missing) is None, shown "—", never an error: the history covers whatever mo
 from __future__ import annotations
 
 from xladdin.engine.metrics import Engine, growth
-from xladdin.engine.periods import shift_years, span_months
+from xladdin.engine.periods import previous_month, shift_years, span_months
 from xladdin.errors import MissingMonthsError
 
 FLOWS = ("export", "import")
-#: The history's columns after the month, in order (value and YoY per flow, net, then YTD).
-COLUMNS = tuple(f"{span}_{what}" for span in ("month", "ytd")
-                for what in ("export", "export_yoy", "import", "import_yoy", "net", "net_yoy"))
+#: The history's column groups after the month, in order: each a header over its columns. New
+#: groups go last, so the columns before them (and the charts reading them) keep their place
+#: and an older workbook's history only widens.
+_FIGURES = ("export", "export_yoy", "import", "import_yoy", "net", "net_yoy")
+GROUPS = (
+    ("month", tuple(f"month_{w}" for w in _FIGURES)),
+    ("ytd", tuple(f"ytd_{w}" for w in _FIGURES)),
+    ("mom", ("month_export_mom", "month_import_mom")),
+)
+#: The history's columns after the month, in order.
+COLUMNS = tuple(c for _, columns in GROUPS for c in columns)
 
 
 def months(engine: Engine) -> list[str]:
@@ -42,11 +51,19 @@ def _net_change(engine: Engine, net: float | None, prior: float | None) -> float
 
 
 def monthly_history(engine: Engine) -> list[dict]:
-    """One row per month: {'period', 'month_export', 'month_export_yoy', …} (亿美元, %)."""
+    """One row per month: {'period', 'month_export', 'month_export_yoy', …} (亿美元, %).
+
+    环比 (``month_<flow>_mom``) compares the month with the one before (January with the
+    December before it); it is None where that month is missing or zero. The year to date has
+    no 环比: the sum up to a month always exceeds the sum up to the month before it."""
     unit = engine.settings.unit
     rows = []
     for period in months(engine):
         row: dict = {"period": period}
+        before = span_months(previous_month(period), "month")
+        for flow in FLOWS:
+            now, prior = _total(engine, flow, (period,)), _total(engine, flow, before)
+            row[f"month_{flow}_mom"] = None if now is None else growth(now, prior)
         for span in ("month", "ytd"):
             now, before = span_months(period, span), span_months(shift_years(period, -1), span)
             values = {flow: _total(engine, flow, now) for flow in FLOWS}

@@ -15,9 +15,10 @@ import pandas as pd
 
 from xladdin.engine.editions import Edition, jan_feb_choice, word_set
 from xladdin.engine.model import Model
-from xladdin.engine.periods import shift_years, span_months
+from xladdin.engine.periods import previous_month, shift_years, span_months
 from xladdin.engine.reference import Reference, load_reference
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings  # noqa: F401 (re-exported)
+from xladdin.errors import MissingMonthsError
 
 
 def growth(current: float, prior: float | None) -> float | None:
@@ -166,6 +167,27 @@ class Engine:
         top = frame.head(n).reset_index(drop=True)
         top.insert(0, "rank", range(1, len(top) + 1))
         return top
+
+    def month_on_month(self, key: str, period: str) -> float | None:
+        """环比 of table 1's row ``key`` (export, import, total, net) for the month: on the month
+        before (January on the December before), in the row's own convention (the net row's as
+        its 同比变化); None where the month before is not in the data.
+
+        Only the month has one: January to a month always exceeds January to the month before."""
+        before = previous_month(period)
+        try:
+            values = [self.total(flow, m, "month", with_prior=False).value
+                      for m in (period, before) for flow in ("export", "import")]
+        except MissingMonthsError:
+            return None
+        (exp, imp, exp0, imp0) = values
+        if key in ("export", "import"):
+            return growth(exp, exp0) if key == "export" else growth(imp, imp0)
+        if key == "total":
+            return growth(exp + imp, exp0 + imp0)
+        if self.settings.net_yoy == "abs_diff":
+            return ((exp - imp) - (exp0 - imp0)) / self.settings.unit
+        return growth(imp - exp, imp0 - exp0)
 
     def net(self, period: str, span: str) -> tuple[float, float | None]:
         """Net exports (USD) and its 同比变化 under the configured convention."""

@@ -56,6 +56,18 @@ def shift_years(period: str, years: int) -> str:
     return f"{year + years:04d}-{month:02d}"
 
 
+def previous_month(period: str) -> str:
+    """The month before: January's is December of the year before (what 环比 compares with)."""
+    year, month = year_month(period)
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from first to last, both included, oldest first."""
+    (y0, m0), (y1, m1) = year_month(first), year_month(last)
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(y0 * 12 + m0 - 1, y1 * 12 + m1)]
+
+
 def span_months(period: str, span: str) -> tuple[str, ...]:
     """The months summed for a figure: the month itself, or January..period ('ytd')."""
     if span == "month":

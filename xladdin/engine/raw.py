@@ -24,6 +24,7 @@ import pandas as pd
 
 from xladdin.engine.periods import RANGE_SEPARATOR, SERIAL_FIRST, SERIAL_LAST, parse_period_or_range
 from xladdin.engine.reference import Reference, load_reference, normalize_name
+from xladdin.engine.vocabulary import FLOWS as _FLOWS
 from xladdin.errors import Findings, XladdinError
 
 RAW_SHEET = "原始数据"
@@ -53,8 +54,6 @@ CANONICAL_HEADERS = {
     "value_usd": "美元",
 }
 _ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
-_FLOWS = {"出口": "export", "export": "export", "exports": "export",
-          "进口": "import", "import": "import", "imports": "import"}
 _MISSING = {"", "?", "？", "nan", "none", "<na>", "-"}
 #: Columns holding codes: read through one path (``code_text``), so 133.0 and 133 agree.
 CODE_KEYS = {"period", "hs_code", "partner_code", "province_code"}

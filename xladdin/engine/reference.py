@@ -14,11 +14,11 @@ from importlib import resources
 import pandas as pd
 
 from xladdin.engine.settings import NEVER_RANKED
+from xladdin.engine.vocabulary import REGION_NAMES  # noqa: F401 (re-exported)
 
 #: Residual groups per continent: 199 亚洲其他国家（地区） … 699 大洋洲其他国家（地区）.
 RESIDUAL_GROUP = r"[1-6]99"
 
-REGION_NAMES = {"ASEAN": "东盟", "EU": "欧盟"}
 
 _FULLWIDTH = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": ""})
 

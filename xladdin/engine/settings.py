@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xladdin.engine.editions import LANGS
+from xladdin.engine.vocabulary import UNIT
 from xladdin.errors import XladdinError
 
 NET_YOY_CONVENTIONS = ("net_import_pct", "abs_diff")
@@ -26,7 +27,7 @@ class Settings:
     top_n: int = 10
     never_ranked: tuple[str, ...] = NEVER_RANKED
     regions: tuple[str, ...] = ("ASEAN", "EU")
-    unit: float = 1e8
+    unit: float = UNIT
     #: the language of the words and names (``words/<lang>.toml``)
     lang: str = "zh"
     #: make a February report the January–February combined issue even where the data has

@@ -99,6 +99,8 @@ def _overview(engine: Engine, spec: TableSpec, period: str) -> list[dict]:
             else:
                 figure = engine.total(key, period, span)
             cells[span] = _pair(figure, unit)
+        if cells["month"] is not None:  # 环比: the month only
+            cells["month"]["mom"] = engine.month_on_month(key, period)
         rows.append({"key": key, "label": labels[key], **cells})
     return rows
 

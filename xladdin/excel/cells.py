@@ -1,8 +1,9 @@
 """The cell functions' logic, shared by every Excel runtime (xlwings desktop and xlwings Lite).
 
-Nothing here imports xlwings: each runtime registers thin wrappers (``udf.py``, ``lite.py``)
-over these plain functions, so both take the same arguments in the same order and answer with
-the same numbers and the same messages.
+Nothing here imports xlwings: each runtime makes thin wrappers over these plain functions
+(``udf.py``, ``lite/__init__.py``) from the one declaration of each function in
+``functions.py``, so both take the same arguments in the same order and answer with the same
+numbers and the same messages.
 
 The first argument of every figure function is a ``Dataset``: the validated engine over one
 workbook's 原始数据 table and the settings that shape it (report month, net YoY convention).
@@ -24,25 +25,15 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from xladdin.engine.load import from_raw
-from xladdin.engine.metrics import Engine
-from xladdin.engine.periods import parse_period
+from xladdin.engine.metrics import Engine, growth
+from xladdin.engine.periods import month_range, parse_period, previous_month
 from xladdin.engine.raw import RAW_SHEET, normalize
 from xladdin.engine.reference import load_reference, normalize_one
 from xladdin.engine.settings import Settings
-from xladdin.errors import XladdinError
+from xladdin.engine.vocabulary import BY, FLOWS, JAN_FEB, MEASURES, REGIONS, SPANS, TABLES, UNIT
+from xladdin.errors import MissingMonthsError, XladdinError
 from xladdin.report.render import DASH, build_table_body
 
-FLOWS = {"出口": "export", "export": "export", "exports": "export",
-         "进口": "import", "import": "import", "imports": "import"}
-SPANS = {None: "month", "": "month", "当月": "month", "month": "month", "m": "month",
-         "累计": "ytd", "ytd": "ytd", "year to date": "ytd", "1-": "ytd"}
-#: the January–February combined period: a February report's year to date
-JAN_FEB = {"1-2月", "1-2", "1-2月累计", "1至2月", "1至2月累计", "jan-feb", "january-february"}
-REGIONS = {"东盟": "ASEAN", "asean": "ASEAN", "欧盟": "EU", "eu": "EU"}
-BY = {"partner": "partner", "贸易伙伴": "partner", "国家": "partner", "国别": "partner",
-      "province": "province", "省": "province", "省市": "province", "注册地": "province",
-      "product": "product", "产品": "product"}
-UNIT = 1e8
 ERROR = "#CHIP! "
 HASH_CHARS = 12  # 48 bits: a handful of datasets live at once, so a clash is never a concern
 
@@ -245,17 +236,93 @@ def cell_errors(func: Callable) -> Callable:
 
 # --- the figures ----------------------------------------------------------------------------------
 
+MOM_NEEDS_MONTH = ("环比 (mom) compares one month with the month before, so it has no 累计 "
+                   "(year-to-date) form: use span 当月")
+
+
+def measure_of(value: Any, span: str) -> str:
+    value = scalar(value, "measure")
+    measure = MEASURES.get(None if value is None else text(value).lower())
+    if measure is None:
+        raise ChipError(f"unknown measure '{text(value)}': use value (亿美元), yoy (同比 %), "
+                        "mom (环比 %) or share (占比 %)")
+    if measure == "mom" and span != "month":
+        raise ChipError(MOM_NEEDS_MONTH)
+    return measure
+
+
+def measured(engine: Engine, measure: str, flow: str, period: str, span: str, dim: str | None,
+             key: str | None) -> float | None:
+    """One figure of a measure; None where it is undefined (a month the comparison needs is
+    missing, or it is zero). 环比 compares the month with the one before (January with the
+    December before it)."""
+    if measure == "mom":
+        now = engine.figure(flow, period, "month", dim, key, with_prior=False).value
+        try:
+            before = engine.figure(flow, previous_month(period), "month", dim, key, with_prior=False)
+        except MissingMonthsError:
+            return None
+        return growth(now, before.value)
+    result = engine.figure(flow, period, span, dim, key, with_prior=measure == "yoy")
+    if measure == "value":
+        return result.value / UNIT
+    return result.yoy if measure == "yoy" else result.share
+
+
 def figure(kind: str, data: Dataset, flow: Any, period: Any, product: Any, partner: Any,
            province: Any, span: Any) -> float | str:
-    """CHIP_VALUE (亿美元), CHIP_YOY and CHIP_SHARE (%, — where undefined)."""
+    """CHIP_VALUE (亿美元), CHIP_YOY, CHIP_MOM and CHIP_SHARE (%, — where undefined)."""
     flow, period = flow_of(flow), period_of(period, data.period)
     span = span_of(span, period)
+    if kind == "mom" and span != "month":
+        raise ChipError(MOM_NEEDS_MONTH)
     dim, key = selection(product, partner, province)
-    result = data.engine.figure(flow, period, span, dim, key, with_prior=kind == "yoy")
-    if kind == "value":
-        return result.value / UNIT
-    number = result.yoy if kind == "yoy" else result.share
+    number = measured(data.engine, kind, flow, period, span, dim, key)
     return DASH if number is None else number
+
+
+MAX_MONTHS = 1200  # a hundred years: more is a typing mistake, not a series
+
+
+def series(data: Dataset, flow: Any, start: Any, end: Any, product: Any, partner: Any,
+           province: Any, measure: Any, span: Any) -> list[list[Any]]:
+    """CHIP_SERIES: a header row, then one row per month from start to end: the month
+    (YYYY-MM text) and its figure, an empty cell where the figure is undefined (a month the
+    data lack, or a comparison with zero). Empty start = the first month the data hold, empty
+    end = the report month."""
+    flow = flow_of(flow)
+    last = period_of(end, data.period)
+    held = sorted(m for m in data.engine.model.periods.get((flow, "total"), ()) if len(m) == 7)
+    first = period_of(start, held[0] if held else last)
+    if first > last:
+        raise ChipError(f"the series starts ({first}) after it ends ({last}): give start before end")
+    months = month_range(first, last)
+    if len(months) > MAX_MONTHS:
+        raise ChipError(f"{first} to {last} is {len(months)} months; ask for at most {MAX_MONTHS}")
+    typed = scalar(span, "span")
+    span_key = SPANS.get(None if typed is None else text(typed).lower())
+    if span_key is None:
+        raise ChipError(f"unknown span '{text(typed)}': use 当月 (month) or 累计 (ytd)")
+    what = measure_of(measure, span_key)
+    dim, key = selection(product, partner, province)
+    engine = data.engine
+    rows: list[list[Any]] = [["月份", series_title(engine, flow, dim, key, span_key, what)]]
+    for month in months:
+        try:
+            number = measured(engine, what, flow, month, span_key, dim, key)
+        except MissingMonthsError:
+            number = None
+        rows.append([month, "" if number is None else number])
+    return rows
+
+
+def series_title(engine: Engine, flow: str, dim: str | None, key: str | None, span: str,
+                 measure: str) -> str:
+    """The series' header: 出口 东盟 当月 亿美元."""
+    who = "合计" if dim is None else engine.label(dim, key)
+    unit = {"value": "亿美元", "yoy": "同比%", "mom": "环比%", "share": "占比%"}[measure]
+    words = ("出口" if flow == "export" else "进口", who, "当月" if span == "month" else "累计", unit)
+    return " ".join(words)
 
 
 def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> list[list[Any]]:
@@ -280,7 +347,8 @@ def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> l
 def table(data: Dataset, table_no: Any, period: Any) -> list[list[Any]]:
     """CHIP_TABLE: the body of table 1–7 exactly as the workbook shows it."""
     number = scalar(table_no, "table_no")
-    if not isinstance(number, (int, float)) or int(number) != number or not 1 <= number <= 7:
-        raise ChipError(f"table_no must be 1 to 7, not '{text(number) if number is not None else ''}'")
+    if not isinstance(number, (int, float)) or int(number) != number or number not in TABLES:
+        shown = text(number) if number is not None else ""
+        raise ChipError(f"table_no must be {TABLES[0]} to {TABLES[-1]}, not '{shown}'")
     body = build_table_body(data.engine, int(number), period_of(period, data.period))
     return [["" if v is None else v for v in row] for row in body.values]

@@ -18,17 +18,13 @@ quick, and can be checked where pandas is not installed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import xlwings as xw
 
-Flow = Annotated[Literal["出口", "进口"], {"doc": "出口 (exports) or 进口 (imports)"}]
-Span = Annotated[Literal["当月", "累计"], {"doc": "当月 (the month, default) or 累计 (January to the month)"}]
-By = Annotated[Literal["partner", "province", "product"],
-               {"doc": "partner (default), province or product",
-                "tooltips": {"partner": "贸易伙伴", "province": "省市（注册地）", "product": "产品"}}]
-Data = Annotated[object, xw.ObjectHandle,  # a cells.Dataset
-                 {"doc": "the 数据 cell: =CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"}]
+from xladdin.excel.functions import FUNCTIONS, Arg, CellFunction, generate, main_py_imports
+
 
 def _cells():
     from xladdin.excel import cells
@@ -48,53 +44,38 @@ def _data(value: Any):
     raise ChipError("the first argument must be the data cell")  # pragma: no cover
 
 
-@xw.func
-def CHIP_DATA(raw, period=None, net_yoy=None) -> xw.ObjectHandle:
-    """The data handle for the other CHIP_ functions: raw = the 原始数据 table with its header
-    (RawData[#All]); period = the report month (设置, SET_PERIOD; empty = the latest month);
-    net_yoy = table 1's net-row convention (SET_NET_YOY)."""
-    cells = _cells()
-    data = cells.dataset(cells.raw_input(raw, period, net_yoy))
-    return xw.ObjectHandle(data, text=data.handle)
+def _annotation(arg: Arg) -> Any:
+    """What Lite reads from a type hint: the object handle, or a dropdown of the literals."""
+    if arg.kind == "data":
+        return Annotated[object, xw.ObjectHandle, {"doc": arg.doc}]  # a cells.Dataset
+    if arg.choices:
+        extra = {"tooltips": dict(arg.tooltips)} if arg.tooltips else {}
+        return Annotated[Literal[arg.choices], {"doc": arg.doc, **extra}]
+    return None
 
 
-@xw.func
-def CHIP_VALUE(data: Data, flow: Flow, period=None, product=None, partner=None, province=None,
-               span: Span = None):
-    """HS 8542 trade value in 亿美元: data = the 数据 cell, flow 出口/进口, period 2025-07 (empty =
-    the report month), optionally one product, partner (or 东盟/欧盟) or province, span 当月
-    (default) or 累计."""
-    return _cells().figure("value", _data(data), flow, period, product, partner, province, span)
+def lite_function(declared: CellFunction, module: str = __name__) -> Callable[..., Any]:
+    """The xlwings Lite function of a declaration, with the same arguments as the desktop's."""
+    def call(*given: Any) -> Any:
+        cells = _cells()
+        if declared.makes_data:
+            data = cells.dataset(cells.raw_input(*given))
+            return xw.ObjectHandle(data, text=data.handle)
+        return getattr(cells, declared.impl)(*declared.fixed, _data(given[0]), *given[1:])
+
+    function = generate(declared, call, module=module)
+    hints = {a.name: _annotation(a) for a in declared.args if _annotation(a) is not None}
+    if declared.makes_data:
+        hints["return"] = xw.ObjectHandle
+    function.__annotations__ = hints
+    for arg in declared.args:
+        if arg.kind != "data" and not arg.choices:
+            function = xw.arg(arg.name, doc=arg.doc)(function)
+    return xw.func(function)
 
 
-@xw.func
-def CHIP_YOY(data: Data, flow: Flow, period=None, product=None, partner=None, province=None,
-             span: Span = None):
-    """Year-on-year growth in % (— where the prior year is zero or missing); same arguments
-    as CHIP_VALUE."""
-    return _cells().figure("yoy", _data(data), flow, period, product, partner, province, span)
-
-
-@xw.func
-def CHIP_SHARE(data: Data, flow: Flow, period=None, product=None, partner=None, province=None,
-               span: Span = None):
-    """Share in % of the flow's HS 8542 total for the same period; same arguments as
-    CHIP_VALUE."""
-    return _cells().figure("share", _data(data), flow, period, product, partner, province, span)
-
-
-@xw.func
-def CHIP_RANK(data: Data, flow: Flow, period=None, by: By = "partner", n=10, span: Span = None):
-    """Top n by value, spilled as rows of name, value (亿美元), YoY (%): data = the 数据 cell;
-    by partner (default), province or product; span 当月 (default) or 累计."""
-    return _cells().rank(_data(data), flow, period, by, n, span)
-
-
-@xw.func
-def CHIP_TABLE(data: Data, table_no, period=None):
-    """The body of report table 1–7 for a month (empty = the report month), spilled exactly as
-    the workbook shows it; data = the 数据 cell."""
-    return _cells().table(_data(data), table_no, period)
+for _declared in FUNCTIONS:
+    globals()[_declared.name] = lite_function(_declared)
 
 
 @xw.script(name="刷新月报")

@@ -14,7 +14,6 @@ its VBA writers, the Word edition or the sample generator (about a quarter of th
 from __future__ import annotations
 
 import base64
-import inspect
 import io
 import re
 import textwrap
@@ -22,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import xladdin
+from xladdin.excel.functions import FUNCTIONS, SCRIPTS, main_py_imports
 
 #: Files and folders of the package (relative to it) that the Lite edition never imports.
 LEFT_OUT = {"cli.py", "__main__.py", "sample", "excel/addin.py", "excel/vba.py", "excel/ovba.py",
@@ -51,12 +51,9 @@ def package_zip() -> bytes:
 
 
 def registered_names() -> list[str]:
-    """What main.py imports from ``xladdin.lite``: every public function defined there (the
-    cell functions and scripts Lite registers), so a function added there reaches main.py."""
-    from xladdin import lite
-
-    return sorted(name for name, obj in vars(lite).items()
-                  if inspect.isfunction(obj) and obj.__module__ == lite.__name__ and not name.startswith("_"))
+    """What main.py imports from ``xladdin.lite``: the declared cell functions
+    (``xladdin.excel.functions``) and the 刷新月报 script, the names Lite registers."""
+    return sorted(f.name for f in FUNCTIONS) + list(SCRIPTS)
 
 
 HEADER = '''"""中国芯片产品贸易月度监测报告: the xlwings Lite code of this workbook (xladdin {version}).
@@ -102,13 +99,11 @@ def main_py() -> str:
     """The workbook's main.py for the installed xladdin: header, package, imports."""
     names = registered_names()
     encoded = "\n".join(textwrap.wrap(base64.b64encode(package_zip()).decode("ascii"), 100))
-    imports = "".join(f"    {name},\n" for name in names)
     functions = textwrap.fill(", ".join(n for n in names if n.isupper()), 92, initial_indent="    ",
                               subsequent_indent="    ")
     return (HEADER.format(version=xladdin.__version__, functions=functions)
             + f'\n_XLADDIN_ZIP = """\n{encoded}\n"""\n\n_mount_xladdin(_XLADDIN_ZIP)\n\n'
-            + "from xladdin.lite import (  # noqa: E402, F401  (Lite registers what main.py holds)\n"
-            + imports + ")\n")
+            + main_py_imports())
 
 
 def embedded_version(main: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xladdin.engine.editions import word_set
-from xladdin.engine.history import COLUMNS, monthly_history
+from xladdin.engine.history import COLUMNS, GROUPS, monthly_history
 from xladdin.engine.metrics import Engine
 from xladdin.report.layout import REGION_ROWS
 
@@ -107,8 +107,12 @@ def history_rows(engine: Engine) -> list[list]:
 
 
 def history_head(lang: str = "zh") -> list[list]:
-    """The two header rows over the history block."""
+    """The two header rows over the history block: each group's name over its columns."""
     w = words(lang)
-    first = [w["period"]] + [None] * len(COLUMNS)
-    first[1], first[1 + len(w["heads"])] = w["spans"]["month"], w["spans"]["ytd"]
-    return [first, [None, *w["heads"], *w["heads"]]]
+    first, second = [w["period"]], [None]
+    for group, columns in GROUPS:
+        heads = w["mom_heads"] if group == "mom" else w["heads"]
+        assert len(heads) == len(columns), (group, heads)
+        first += [w["spans"][group]] + [None] * (len(columns) - 1)
+        second += heads
+    return [first, second]

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xladdin.engine.editions import Edition
-from xladdin.engine.history import COLUMNS
+from xladdin.engine.history import COLUMNS, GROUPS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
@@ -239,15 +239,16 @@ def _history_sheet(book: Workbook, edition: Edition) -> None:
     ws.row_dimensions[1].height = 24
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.cell(2, 1).font = Font(name=FONT, size=9)
-    half = len(COLUMNS) // 2
     for r in (3, 4):
         for c in range(1, width + 1):
             cell = ws.cell(r, c)
             cell.font, cell.fill, cell.border = bold, HEAD_FILL, BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
-    ws.merge_cells(start_row=3, start_column=2, end_row=3, end_column=1 + half)
-    ws.merge_cells(start_row=3, start_column=2 + half, end_row=3, end_column=width)
+    column = 2
+    for _, columns in GROUPS:  # each group's name over its columns
+        ws.merge_cells(start_row=3, start_column=column, end_row=3, end_column=column + len(columns) - 1)
+        column += len(columns)
     for c in range(1, width + 1):
         cell = ws.cell(5, c)
         cell.font, cell.border = font, BORDER
