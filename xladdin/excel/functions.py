@@ -165,7 +165,8 @@ def main_py_imports(functions: tuple[CellFunction, ...] = FUNCTIONS,
     """The import statement of the Lite workbook's ``main.py``: every function and script."""
     names = sorted(f.name for f in functions) + list(scripts)
     lines = "".join(f"    {name},\n" for name in names)
-    return f"from {module} import (  # noqa: E402, F401  (xlwings Lite registers what main.py holds)\n{lines})\n"
+    note = "# noqa: E402, F401  (xlwings Lite registers what main.py holds)"
+    return f"from {module} import (  {note}\n{lines})\n"
 
 
 def check(functions: tuple[CellFunction, ...] = FUNCTIONS) -> None:

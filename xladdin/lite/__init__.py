@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 import xlwings as xw
 
-from xladdin.excel.functions import FUNCTIONS, Arg, CellFunction, generate, main_py_imports
+from xladdin.excel.functions import FUNCTIONS, Arg, CellFunction, generate
 
 
 def _cells():
