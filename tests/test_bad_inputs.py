@@ -153,7 +153,7 @@ CASES = {
     "binary junk": file_case("binary_junk.csv", r"binary_junk\.csv: the file is neither UTF-8"),
     "text in a number": file_case("text_in_value.csv", r"text_in_value\.csv row 3, column value_usd: 'abc' is "
                                   r"not a number; enter the value"),
-    "#N/A in a number": file_case("na_in_value.csv", r"row 2, column value_usd: '#N/A' is not a number"),
+    "#N/A in a number": file_case("na_in_value.csv", r"row 2, column value_usd: the cell shows the Excel error #N/A, not a value; correct the formula"),
     "blank number": file_case("blank_value.csv", r"blank_value\.csv row 3, column value_usd: the value is blank"),
     "number with a unit": file_case("value_with_unit.csv", r"row 2, column value_usd: '1,234 USD' is not a num"),
     "month 13": file_case("bad_month.csv", r"bad_month\.csv row 2, column period: '202513' is not a month"),

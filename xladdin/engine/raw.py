@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xladdin.engine.periods import RANGE_SEPARATOR, SERIAL_FIRST, SERIAL_LAST, parse_period_or_range
+from xladdin.engine.periods import parse_period_or_range, parse_periods
 from xladdin.engine.reference import Reference, load_reference, normalize_name
 from xladdin.errors import Findings, XladdinError
 
@@ -55,6 +55,11 @@ CANONICAL_HEADERS = {
 _ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 _FLOWS = {"出口": "export", "export": "export", "exports": "export",
           "进口": "import", "import": "import", "imports": "import"}
+#: A flow as a whole word (letters on neither side; 出口 not inside 进出口) and total trade,
+#: which the report cannot split: one matcher for file names and for flow column values.
+_FLOW_WORDS = {"export": r"(?<!进)出口|(?<![a-z])exports?(?![a-z])",
+               "import": r"进口|(?<![a-z])imports?(?![a-z])"}
+_TOTAL_TRADE = r"进出口|(?<![a-z])total[\s_-]*trade(?![a-z])|(?<![a-z])trade[\s_-]*total(?![a-z])"
 _MISSING = {"", "?", "？", "nan", "none", "<na>", "-"}
 #: Columns holding codes: read through one path (``code_text``), so 133.0 and 133 agree.
 CODE_KEYS = {"period", "hs_code", "partner_code", "province_code"}
@@ -173,35 +178,62 @@ def code_text(text: pd.Series) -> pd.Series:
     return text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
 
 
+#: What Excel shows in a cell whose formula failed: never a blank or a value.
+EXCEL_ERROR = r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)"
+_EXCEL_FIX = "correct the formula or its source, or paste the cells as values"
+#: Fields whose cells are checked for Excel error text (the value column is checked as it is read).
+_SHOWN = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code", "province_name")
+_FIELD_WORDS = {
+    "period": "the month (数据年月)", "flow": "the flow (进出口)", "hs_code": "the HS code (商品编码)",
+    "hs_name": "the product name (商品名称)", "partner_code": "the partner code (贸易伙伴编码)",
+    "partner_name": "the partner name (贸易伙伴名称)", "province_code": "the province code (注册地编码)",
+    "province_name": "the province name (注册地名称)", "value_usd": "the US dollar value (美元)",
+    "value_rmb": "the RMB value (人民币)",
+}
+
+
+def _unmangled(name: object) -> str:
+    """A header as written: pandas names a repeated header '美元.1'; that is '美元' again."""
+    text = str(name)
+    found = re.fullmatch(r"(.+)\.(\d+)", text)
+    return found.group(1) if found and header_key(found.group(1)) else text
+
+
+def _field_columns(table: pd.DataFrame, source: str) -> dict[str, object]:
+    """Which column holds each field; two columns for one field (美元 twice, or value beside
+    美元) are ambiguous and refused rather than one of them used without a word."""
+    keys: dict[str, object] = {}
+    where: dict[str, int] = {}
+    for position, name in enumerate(table.columns):
+        key = header_key(_unmangled(name))
+        if key is None:
+            continue
+        if key in keys:
+            raise XladdinError(
+                f"{source}: columns {where[key] + 1} '{_unmangled(keys[key])}' and {position + 1} "
+                f"'{_unmangled(name)}' both hold {_FIELD_WORDS[key]}, so which one counts is "
+                "ambiguous; delete or rename one of them")
+        keys[key], where[key] = name, position
+    return keys
+
+
+def _refuse_excel_errors(source: str, rows: pd.Series, coded: dict[str, Coded],
+                         keys: dict[str, object]) -> None:
+    """A cell showing #N/A or #VALUE! is a failed formula: said as such, not taken as blank."""
+    for key, column in coded.items():
+        flagged = column.distinct["text"].str.fullmatch(EXCEL_ERROR).fillna(False).astype(bool)
+        if key in _SHOWN and flagged.any():
+            bad = column.expand(flagged).astype(bool)
+            raise _row_error(source, rows[bad], str(_unmangled(keys[key])),
+                             f"the cell shows the Excel error {column.text[bad].iloc[0]}, not a value",
+                             _EXCEL_FIX)
+
+
 def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -> XladdinError:
     count = len(rows)
     first = rows.iloc[0]
     more = f" (and {count - 1} more rows)" if count > 1 else ""
     return XladdinError(f"{source} row {first}, column {column}: {what}{more}; {fix}")
-
-
-def _period_of(text: pd.Series) -> pd.Series:
-    """'YYYY-MM' (or <NA>) from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an
-    Excel date serial such as 45839; month ranges 'A..B' (see periods.py) are kept as ranges,
-    and a range of one month is that month. Five digits that are no date after 1990 (20257:
-    July 2025, or a typo?) are ambiguous and refused."""
-    ranged = text.str.contains(RANGE_SEPARATOR, regex=False)
-    if ranged.any():
-        ends = text[ranged].str.split(RANGE_SEPARATOR, n=1, expand=True, regex=False)
-        first, last = _period_of(ends[0]), _period_of(ends[1])
-        joined = (first + RANGE_SEPARATOR + last).where(first != last, first)
-        out = _period_of(text.where(~ranged, "2000-01"))
-        return out.where(~ranged, joined)
-    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
-    serial = serial.where(serial.between(SERIAL_FIRST, SERIAL_LAST))
-    as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
-    text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
-    parts = text.str.extract(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})|(\d{2}))(?:\D.*)?$")
-    parts[1] = parts[1].fillna(parts[2])
-    month = pd.to_numeric(parts[1], errors="coerce")
-    year = pd.to_numeric(parts[0], errors="coerce")
-    ok = month.between(1, 12) & year.between(1900, 2200)
-    return (parts[0] + "-" + parts[1].str.zfill(2)).where(ok)
 
 
 def _arrow_numbers(column: pd.Series) -> pd.Series | None:
@@ -235,6 +267,9 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
     bad = values.isna() | ~np.isfinite(values.fillna(0.0))
     if bad.any():
         shown = str(column[bad].iloc[0]).strip()
+        if re.fullmatch(EXCEL_ERROR, shown):
+            raise _row_error(source, rows[bad], header,
+                             f"the cell shows the Excel error {shown}, not a value", _EXCEL_FIX)
         what = "the value is blank" if shown.lower() in ("", "nan", "none", "?") else \
             f"'{shown}' is not a number"
         raise _row_error(source, rows[bad], header, what,
@@ -257,11 +292,7 @@ def normalize(
     """
     ref = reference or load_reference()
     findings = Findings()
-    keys: dict[str, str] = {}
-    for name in table.columns:
-        key = header_key(name)
-        if key and key not in keys:
-            keys[key] = name
+    keys = _field_columns(table, source)
     if "value_usd" not in keys:
         if "value_rmb" in keys:
             raise XladdinError(f"{source}: the values are in RMB (人民币); xladdin accepts only "
@@ -271,6 +302,7 @@ def normalize(
                            f"{shown}; add it or fix the header")
     rows = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index, dtype="int64")
     coded = {k: Coded.of(table[c]) for k, c in keys.items() if k != "value_usd"}
+    _refuse_excel_errors(source, rows, coded, keys)
     for key in CODE_KEYS & coded.keys():
         coded[key] = coded[key].map(code_text)
     filled = [~c.expand(_blank(c.distinct["text"])) for c in coded.values()]
@@ -296,16 +328,32 @@ def normalize(
 
     out = pd.DataFrame(index=table.index)
     if "period" in keys:
-        out["period"] = convert("period", _period_of, "is not a month",
-                                "write months as YYYYMM or YYYY-MM, e.g. 202507")
+        periods, why = parse_periods(coded["period"].distinct["text"])
+        bad = coded["period"].expand(why).notna()
+        if bad.any():
+            shown = coded["period"].text[bad].iloc[0]
+            what, fix = str(coded["period"].expand(why)[bad].iloc[0]).split("; ", 1)
+            if what.startswith(("not a", "ambiguous")):
+                what, fix = f"'{shown}' is not a month", "write months as YYYYMM or YYYY-MM, e.g. 202507"
+            else:
+                what = f"'{shown}': {what}"
+            raise _row_error(source, rows[bad], str(keys["period"]), what, fix)
+        out["period"] = coded["period"].expand(periods).astype("str")
     elif period:
         out["period"] = parse_period_or_range(period)
     else:
         raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
     if "flow" in keys:
-        out["flow"] = convert("flow", lambda text: text.str.lower().map(_FLOWS), "is not a flow",
-                              "write 出口 or 进口 (export / import)")
+        found = coded["flow"].map(flows_of)
+        total = found.field("flow") == "total"
+        if total.any():
+            raise _row_error(source, rows[total], str(keys["flow"]),
+                             f"'{coded['flow'].text[total].iloc[0]}' is total trade (exports plus "
+                             "imports), which the report cannot split",
+                             "download exports and imports separately and write 出口 or 进口")
+        out["flow"] = convert("flow", lambda text: flows_of(text)["flow"].where(
+            lambda f: f != "total"), "is not a flow", "write 出口 or 进口 (export / import)")
     elif flow:
         out["flow"] = _FLOWS.get(flow.lower(), flow)
     else:
@@ -410,14 +458,32 @@ def _province_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 
 # --- files -------------------------------------------------------------------------------
 
-_FLOW_IN_NAME = (("出口", "export"), ("进口", "import"), ("export", "export"), ("import", "import"))
+def flows_of(text: pd.Series) -> pd.DataFrame:
+    """The flow a text names ('export', 'import', 'total' for total trade or both, <NA>)."""
+    lower = text.astype("str").str.lower()
+    export = lower.str.contains(_FLOW_WORDS["export"], regex=True)
+    import_ = lower.str.contains(_FLOW_WORDS["import"], regex=True)
+    total = lower.str.contains(_TOTAL_TRADE, regex=True) | (export & import_)
+    flow = pd.Series(pd.NA, index=text.index, dtype="object")
+    flow[export] = "export"
+    flow[import_] = "import"
+    flow[total] = "total"
+    return pd.DataFrame({"flow": flow})
 
 
 def flow_from_name(path: Path) -> str | None:
-    """Customs files do not say their flow; analysts put it in the file name."""
-    name = path.name.lower()
-    found = {flow for word, flow in _FLOW_IN_NAME if word in name}
-    return found.pop() if len(found) == 1 else None
+    """Customs files do not say their flow; analysts put it in the file name (出口_2025.csv).
+
+    A name saying total trade (进出口_2025.csv) or both flows is refused, not read as one flow.
+    """
+    found = flows_of(pd.Series([path.stem]))["flow"].iloc[0]
+    if pd.isna(found):
+        return None
+    if found == "total":
+        raise XladdinError(f"{path.name}: the file name says total trade (进出口, exports plus "
+                           "imports), which the report cannot split; download exports and imports "
+                           "separately (出口 / 进口 in the file names) or pass --flow export|import")
+    return str(found)
 
 
 def read_csv_table(path: Path) -> pd.DataFrame:
@@ -661,6 +727,7 @@ def read_raw(
             source = f"{path.name}, sheet {RAW_SHEET}"
         else:
             table, first, source = read_csv_table(path), 2, path.name
-        parts.append(normalize(table, source, first, flow=flow or flow_from_name(path),
-                               period=period))
+        has_flow = any(header_key(_unmangled(c)) == "flow" for c in table.columns)
+        parts.append(normalize(table, source, first, period=period,
+                               flow=flow or (None if has_flow else flow_from_name(path))))
     return RawData.concat(parts)
