@@ -10,7 +10,6 @@ import pandas as pd
 
 from xladdin.errors import XladdinError
 
-
 #: Excel date serials taken as dates: 1990-01-01 .. 2100-12-31. A smaller five-digit number
 #: such as 20257 is more likely a month typed without its zero, so it is refused, not guessed.
 SERIAL_FIRST, SERIAL_LAST = 32874, 73415

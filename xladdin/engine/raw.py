@@ -179,7 +179,8 @@ def code_text(text: pd.Series) -> pd.Series:
 
 
 #: What Excel shows in a cell whose formula failed: never a blank or a value.
-EXCEL_ERROR = r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)"
+EXCEL_ERROR = (r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!"
+               r"|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)")
 _EXCEL_FIX = "correct the formula or its source, or paste the cells as values"
 #: Fields whose cells are checked for Excel error text (the value column is checked as it is read).
 _SHOWN = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code", "province_name")
