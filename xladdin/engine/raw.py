@@ -492,6 +492,8 @@ def read_csv_table(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
     if not data or data.isspace():
         raise XladdinError(f"{path.name}: the file is empty; download or export it again")
+    if b"\n" not in data and b"\r" in data:  # Excel for Mac's "CSV (Macintosh)": lines end in CR
+        data = data.replace(b"\r", b"\n")  # (no GB18030 or UTF-8 sequence holds the byte 0x0D)
     frame = _read_csv_arrow(data)  # UTF-8 (pyarrow checks it)
     if frame is None:
         for encoding in ("utf-8-sig", "gb18030"):
@@ -508,18 +510,54 @@ def read_csv_table(path: Path) -> pd.DataFrame:
         if encoding == "gb18030":
             frame = _read_csv_arrow(text.encode("utf-8"))
     if frame is None:
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, skipinitialspace=True)
-        except pd.errors.EmptyDataError:
-            raise XladdinError(f"{path.name}: the file holds no table; download or export it "
-                               "again") from None
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
-                               "check the separators and quotes") from None
+        frame = _read_csv_pandas(text, path.name)
     frame = frame.loc[:, [not (str(c).startswith("Unnamed") and frame[c].eq("").all())
                           for c in frame.columns]]
     return frame
+
+
+#: How many fields a data row may have beyond its header before the file is not a table.
+_EXTRA_FIELDS = 8
+
+
+def _header_names(header_line: str) -> list[str]:
+    """Column names as pandas gives them: 'Unnamed: 8' for an empty header (a trailing
+    comma), 'a.1' for a repeated header."""
+    names, seen = [], {}
+    for i, header in enumerate(next(csv.reader([header_line], skipinitialspace=True), [])):
+        name = header or f"Unnamed: {i}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}.{count}")
+    return names
+
+
+def _read_csv_pandas(text: str, name: str) -> pd.DataFrame:
+    """pandas' reader, for what pyarrow's does not take. A data row with more fields than
+    the header (a trailing comma the header lacks) would make pandas shift every column (it
+    takes the first as an index): extra fields are read into spare columns, then dropped
+    when empty, or refused naming the row."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    names = _header_names(header)
+    spare = [f"\x00extra{i}" for i in range(_EXTRA_FIELDS)]
+    try:
+        frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, skipinitialspace=True, header=None, skiprows=1,
+                            names=names + spare, index_col=False)
+    except pd.errors.EmptyDataError:
+        raise XladdinError(f"{name}: the file holds no table; download or export it again") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise XladdinError(f"{name}: not a readable CSV table ({exc}); "
+                           "check the separators and quotes") from None
+    if not names:
+        raise XladdinError(f"{name}: the file holds no table; download or export it again")
+    extra = frame[spare].ne("").any(axis=1)
+    if extra.any():
+        row = int(np.flatnonzero(extra.to_numpy())[0]) + 2
+        raise XladdinError(f"{name} row {row}: the row has more cells than the header has columns "
+                           f"({len(names)}), so its values would shift; remove the extra cells or "
+                           "add their header")
+    return frame[names]
 
 
 def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
@@ -540,12 +578,7 @@ def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
         return None
     if header_line.count('"') % 2:
         return None
-    names, seen = [], {}
-    for i, header in enumerate(next(csv.reader([header_line], skipinitialspace=True), [])):
-        name = header or f"Unnamed: {i}"
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        names.append(name if count == 0 else f"{name}.{count}")
+    names = _header_names(header_line)
     if len(names) < 2 or len(set(names)) != len(names):
         return None
     generated = [f"c{i}" for i in range(len(names))]
