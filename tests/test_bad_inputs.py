@@ -184,11 +184,13 @@ CASES = {
     "another HS chapter (warning)": planted(f"202507,出口,85411000,,,,,{E8}\n", exit=0,
                                             line=r"warning: raw\.csv rows 3320: 1 rows of other HS chapters "
                                             r"\(first: 85411000\) were left out; only HS 8542"),
-    "unknown province name (warning)": planted(f"202507,进口,8542,,,,火星省,{E8}\n", exit=0,
-                                               line=r"warning: raw\.csv rows 3320: 1 rows with province codes "
-                                               r"or names not in the province list cannot be used"),
-    "formula-like partner name (warning)": planted(f"202507,出口,8542,,=cmd|' /C calc'!A0,,,{E8}\n", exit=0,
-                                                   line=r"warning: raw\.csv rows 3320: 1 rows with partner names"),
+    "unknown province name": planted(f"202507,进口,8542,,,,火星省,{E8}\n",
+                                     line=r"error: raw\.csv rows 3320: 1 rows with province codes or names "
+                                     r"not in the province list, [\d.]+% of the file's import value by "
+                                     r"province, would be left out of every table, totals included; write"),
+    "formula-like partner name": planted(f"202507,出口,8542,,=cmd|' /C calc'!A0,,,{E8}\n",
+                                         line=r"error: raw\.csv rows 3320: 1 rows with partner names .* "
+                                         r"left out of every table"),
     "extracts disagree (warning)": planted(f"202505,出口,8542,322,冰岛,,,{E8}\n", exit=0,
                                            line=r"warning: export 2025-05: the extracts disagree \(by "
                                            r"product [\d,]+, by partner [\d,]+, by province [\d,]+ USD\)"),

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from xladdin.engine.periods import parse_period_or_range, parse_periods
-from xladdin.engine.reference import Reference, load_reference, normalize_name
+from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
 from xladdin.errors import Findings, XladdinError
 
 RAW_SHEET = "原始数据"
@@ -390,16 +390,23 @@ def normalize(
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
                      f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
                      _where(source, rows[other_chapter]), "only HS 8542 is reported")
-    for mask, what, fix in (
-        (unknown_product, "HS codes not in the report's five HS6 products", "check the code list"),
-        (unmatched_partner, "partner names not in the customs partner list",
-         "write the partner code or the name as customs writes it"),
-        (unmatched_province, "province codes or names not in the province list",
+    if unknown_product.any():
+        findings.add("warning", f"{int(unknown_product.sum())} rows with HS codes not in the report's "
+                     "five HS6 products cannot be used", _where(source, rows[unknown_product]),
+                     "check the code list")
+    rolled = provinces.field("rolled").astype(bool)
+    if rolled.any():
+        shown = ", ".join(sorted(coded["province_code"].text[rolled].unique())[:3])
+        findings.add("info", f"{int(rolled.sum())} rows with city-level registration codes ({shown}) "
+                     "were counted under their province", _where(source, rows[rolled]), "")
+    for mask, dim, what, fix in (
+        (unmatched_partner, "partner", "partner names not in the customs partner list",
+         "write the partner code, or the name as customs writes it (e.g. 中国香港)"),
+        (unmatched_province, "province", "province codes or names not in the province list",
          "write the 2-digit 注册地 code or the province name"),
     ):
         if mask.any():
-            findings.add("warning", f"{int(mask.sum())} rows with {what} cannot be used",
-                         _where(source, rows[mask]), fix)
+            findings.add(*_unmatched(out, mask, dim, what, source, rows), fix)
     labels: dict[str, str] = {}
     if unknown_partner.any():
         unknown = partners.distinct[partners.distinct["unknown"].astype(bool)].drop_duplicates("partner")
@@ -412,6 +419,25 @@ def normalize(
     for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
     return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))})
+
+
+def _unmatched(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
+               rows: pd.Series) -> tuple[str, str, str]:
+    """Severity, words and place of rows whose partner or province cannot be matched: an
+    error when they carry value (they would vanish from every table, totals included), with
+    their share of the file's value of that flow broken down by the same dimension."""
+    missed = out.loc[mask, "value"]
+    flows = out.loc[mask, "flow"].unique()
+    same = out[dim].notna() | mask
+    if len(flows) == 1:
+        same &= out["flow"] == flows[0]
+    whole = float(out.loc[same, "value"].sum())
+    of = f"{flows[0]} " if len(flows) == 1 else ""
+    share = f", {float(missed.sum()) / whole:.1%} of the file's {of}value by {dim}," if whole > 0 else ""
+    carries = bool((missed != 0).any())
+    words = f"{int(mask.sum())} rows with {what}{share}"
+    words += " would be left out of every table, totals included" if carries else " cannot be used"
+    return ("error" if carries else "warning"), words, _where(source, rows[mask])
 
 
 def _where(source: str, rows: pd.Series) -> str:
@@ -436,7 +462,7 @@ def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     code, name = pairs["a"], normalize_name(pairs["b"])
     code_blank, name_blank = _blank(code), _blank(pairs["b"])
     code = code.where(code_blank, code.str.zfill(3))
-    by_name = name.map(ref.partner_codes)
+    by_name = name_key(pairs["b"]).map(ref.partner_by_name)
     partner = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
     return pd.DataFrame({
         "partner": partner,
@@ -447,14 +473,17 @@ def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 
 
 def _province_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    code, name = pairs["a"], pairs["b"].str.replace(r"\s", "", regex=True)
+    """Province by code (city-level codes roll up, see ``Reference.province_of_codes``) or,
+    where no code is given, by name."""
+    code, name = pairs["a"], pairs["b"]
     code_blank, name_blank = _blank(code), _blank(name)
-    code = code.where(code_blank, code.str.zfill(2))
-    by_name = name.map(ref.province_codes)
-    province = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
-    unmatched = (code_blank & ~name_blank & by_name.isna()) | \
-        (~code_blank & ~code.isin(ref.province_short.keys()))
-    return pd.DataFrame({"province": province.where(~unmatched), "unmatched": unmatched})
+    by_code = ref.province_of_codes(code)
+    by_name = name_key(name).map(ref.province_by_name)
+    province = by_code.where(~code_blank, by_name).where(~(code_blank & name_blank))
+    unmatched = (code_blank & ~name_blank & by_name.isna()) | (~code_blank & by_code.isna())
+    rolled = ~code_blank & by_code.notna() & code.str.fullmatch(CITY_CODE)
+    return pd.DataFrame({"province": province.where(~unmatched), "unmatched": unmatched,
+                         "rolled": rolled})
 
 
 # --- files -------------------------------------------------------------------------------
