@@ -253,6 +253,11 @@ def _arrow_numbers(column: pd.Series) -> pd.Series | None:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
 
 
+#: The largest value a raw cell may hold (USD): more than a year of world trade, and small
+#: enough that its cents are exact in a float, so sums in int64 cents are exact (model.py).
+MAX_VALUE = 1e13
+
+
 def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
     if column.dtype.kind in "iuf":
         values = column.astype("float64")
@@ -266,6 +271,10 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
             text = column[retry].astype("str").str.strip().str.replace(",", "", regex=False)
             values[retry] = pd.to_numeric(text.where(~_blank(text)), errors="coerce")
     bad = values.isna() | ~np.isfinite(values.fillna(0.0))
+    huge = ~bad & (values.abs() > MAX_VALUE)
+    if huge.any():
+        raise _row_error(source, rows[huge], header, f"{values[huge].iloc[0]:,.0f} USD is more than "
+                         "ten trillion dollars, beyond any trade figure", "check the cell for extra digits")
     if bad.any():
         shown = str(column[bad].iloc[0]).strip()
         if re.fullmatch(EXCEL_ERROR, shown):
@@ -275,7 +284,7 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
             f"'{shown}' is not a number"
         raise _row_error(source, rows[bad], header, what,
                          "enter the value in US dollars or delete the row")
-    return values.astype("float64")
+    return values.astype("float64").round(2)  # whole cents: what the model sums exactly
 
 
 def normalize(
