@@ -727,37 +727,61 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d
 _WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3}\d+)"')
 
 
+#: The last row element of a chunk of sheet XML (rows are written in order; searched from
+#: the end, so a chunk costs one backward scan, not one match per row).
+_LAST_ROW = re.compile(rb'(?s).*<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+#: A cell holding an Excel error (t="e"): its attributes and its shown value.
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).){0,2000}?'
+                         rb'<(?:\w+:)?v>([^<]*)<', re.DOTALL)
+
+
 def check_extent(path: Path, sheet: str) -> None:
-    """Refuse a raw sheet that reaches far beyond its table, before it is read."""
+    """Refuse a raw sheet that reaches far beyond its table, before it is read.
+
+    The extent is read from the cells themselves, not only from ``<dimension>`` (a file may
+    state a smaller one than its cells reach): one streaming pass over the sheet's XML finds
+    the widest cell (only refs of two or more letters match) and the last row. The same pass
+    finds cells showing an Excel error (#N/A): a reader would take them as blank.
+    """
     import zipfile
 
     from openpyxl.utils import column_index_from_string
 
+    width, height, widest, error = 1, 1, "A", None
     try:
         with zipfile.ZipFile(path) as book:
             part = _sheet_part(book, sheet)
             if part is None:
                 return
             with book.open(part) as stream:
-                head = stream.read(1 << 16)
-                found = _DIMENSION.search(head)
+                tail, chunk = b"", stream.read(1 << 20)
+                found = _DIMENSION.search(chunk)
                 if found:
-                    col, row = found.group(1).decode(), int(found.group(2))
-                else:  # no dimension: look for any cell beyond column Z
-                    col, row, tail, chunk = "A", 1, b"", head
-                    while chunk:
-                        for wide in _WIDE_CELL.finditer(tail + chunk):
-                            letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", wide.group(1).decode()).groups()
-                            if column_index_from_string(letters) > column_index_from_string(col):
-                                col, row = letters, int(digits)
-                        tail, chunk = chunk[-200:], stream.read(1 << 20)
+                    widest, height = found.group(1).decode(), int(found.group(2))
+                    width = column_index_from_string(widest)
+                while chunk:
+                    text = tail + chunk
+                    for wide in _WIDE_CELL.finditer(text):
+                        letters = re.match(r"[A-Z]+", wide.group(1).decode()).group(0)
+                        if column_index_from_string(letters) > width:
+                            widest, width = letters, column_index_from_string(letters)
+                    failed = error is None and b't="e"' in text and _ERROR_CELL.search(text)
+                    if failed:
+                        where = re.search(rb'\br="([A-Z]+\d+)"', failed.group(1))
+                        error = (where.group(1).decode() if where else "?", failed.group(2).decode())
+                    last = _LAST_ROW.match(text)
+                    if last:
+                        height = max(height, int(last.group(1)))
+                    tail, chunk = chunk[-200:], stream.read(1 << 20)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return  # the reader gives its own sentence for a damaged file
-    columns = column_index_from_string(col)
-    if columns > MAX_COLUMNS or columns * row > MAX_CELLS:
-        raise XladdinError(f"{path.name}, sheet {sheet}: the sheet reaches cell {col}{row}, far beyond "
-                           "a raw table; delete the stray cells right of and below the table "
+    if width > MAX_COLUMNS or width * height > MAX_CELLS:
+        raise XladdinError(f"{path.name}, sheet {sheet}: the sheet reaches cell {widest}{height}, far "
+                           "beyond a raw table; delete the stray cells right of and below the table "
                            "(Ctrl+End shows the last one) and save it again")
+    if error:
+        raise XladdinError(f"{path.name}, sheet {sheet}, cell {error[0]}: the cell shows the Excel "
+                           f"error {error[1]}, not a value; {_EXCEL_FIX}")
 
 
 def _sheet_part(book, sheet: str) -> str | None:
