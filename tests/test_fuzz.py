@@ -290,6 +290,10 @@ def damage_csv(data: bytes, how: str, draw) -> bytes:
         return data[: draw(st.integers(0, len(data)))]
     if how == "duplicate header":  # a second column for one field: refused, never one of them used
         twin = draw(st.sampled_from(["美元", "value", "usd", "数据年月", "partner_code", "注册地编码"]))
+        try:
+            lines = data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            lines = data.decode("gb18030").splitlines()
         return ("\n".join(f"{line},{twin if i == 0 else '1'}" if line else line
                            for i, line in enumerate(lines)) + "\n").encode("utf-8")
     raise AssertionError(how)
