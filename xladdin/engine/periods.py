@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -22,13 +21,13 @@ _SEP = r"(?:\.\.|[~～至到—–-])"
 #: and time (a date cell read as text, '2025-07-01 00:00:00'); nothing else may follow.
 _MONTH = (r"(\d{4})(?:\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?"
           r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|(\d{2}))")
-_ONE = re.compile(rf"^{_MONTH}$")
+_ONE = rf"^{_MONTH}$"
 #: Two months: '202501-202502', '2025-01~2025-07', '2025年1月至2025年7月'.
-_TWO = re.compile(rf"^({_MONTH.replace('(', '(?:').replace('(?:?:', '(?:')})\s*{_SEP}\s*(.+)$")
+_TWO = rf"^({_MONTH.replace('(', '(?:').replace('(?:?:', '(?:')})\s*{_SEP}\s*(.+)$"
 #: Customs' own label of a range within one year: '2025年1-2月', '2025年1月-7月', '2025年1月至7月'.
-_YEAR_RANGE = re.compile(rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月?\s*{_SEP}\s*(\d{{1,2}})\s*月$")
+_YEAR_RANGE = rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月?\s*{_SEP}\s*(\d{{1,2}})\s*月$"
 #: 2025.1 is what Excel keeps of a typed 2025.10 (a number loses its trailing zero).
-_DROPPED_ZERO = re.compile(r"^\d{4}\.1$")
+_DROPPED_ZERO = r"\d{4}\.1"
 _TEXT_FIX = "write the month as YYYY-MM, e.g. 2025-07"
 
 
@@ -38,12 +37,12 @@ def _month_parts(text: pd.Series) -> pd.Series:
     serial = serial.where(serial.between(SERIAL_FIRST, SERIAL_LAST))
     as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
     text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
-    parts = text.str.extract(_ONE)
-    parts[1] = parts[1].fillna(parts[2])
-    month = pd.to_numeric(parts[1], errors="coerce")
+    parts = text.str.extract(_ONE).fillna("").astype("object")  # text even where none matched
+    digits = parts[1].where(parts[1] != "", parts[2])
+    month = pd.to_numeric(digits, errors="coerce")
     year = pd.to_numeric(parts[0], errors="coerce")
     ok = month.between(1, 12) & year.between(1900, 2200)
-    return (parts[0] + "-" + parts[1].str.zfill(2)).where(ok).astype("object")
+    return (parts[0] + "-" + digits.str.zfill(2)).where(ok).astype("object")
 
 
 def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -69,7 +68,8 @@ def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             joined = (first + RANGE_SEPARATOR + last).where(first != last, first)
             bad = first.isna() | last.isna()
             backwards = ~bad & (last < first)
-            years = ~bad & ~backwards & (first.str[:4] != last.str[:4])
+            years = ~bad & ~backwards & (first.fillna("").astype("object").str[:4]
+                                         != last.fillna("").astype("object").str[:4])
             joined = joined.where(~(bad | backwards | years))
             why[backwards[backwards].index] = "the range ends before it starts; write e.g. " \
                 "2025-01..2025-07"
