@@ -201,10 +201,14 @@ def two_partner_code_columns(tmp: Path) -> Case:
 
 # --- names: aliases, roll-ups, misses ------------------------------------------------------
 
-def alias_of(old: str, new: str):
+def alias_of(*pairs: str):
+    """The sample with names or codes written another way (old, new, old, new …)."""
     def make(tmp: Path) -> Case:
-        assert old in SAMPLE
-        return Case(tables(variant(tmp, SAMPLE.replace(old, new))), 0, "", check=same_tables_as_sample)
+        text = SAMPLE
+        for old, new in zip(pairs[::2], pairs[1::2]):
+            assert old in text
+            text = text.replace(old, new)
+        return Case(tables(variant(tmp, text)), 0, "", check=same_tables_as_sample)
     return make
 
 
@@ -348,7 +352,9 @@ CASES = {
     # names
     "香港 for 中国香港": alias_of(",110,中国香港,", ",,香港,"),
     "Hong Kong for 中国香港": alias_of(",110,中国香港,", ",,Hong Kong,"),
-    "台湾 and 澳门": alias_of(",143,中国台湾,", ",,台湾,"),
+    "台湾 and 澳门": alias_of(",143,中国台湾,", ",,台湾,", ",121,中国澳门,", ",,澳门,"),
+    "Macau and Taiwan, Province of China": alias_of(",121,中国澳门,", ",,Macau,", ",143,中国台湾,",
+                                                    ',,"Taiwan, Province of China",'),
     "Chinese Taipei": alias_of(",143,中国台湾,", ",,Chinese Taipei,"),
     "city code 4401 for 广东": alias_of(",44,广东省,", ",4401,广州市,"),
     "customs region code 44031 for 广东": alias_of(",44,广东省,", ",44031,,"),
