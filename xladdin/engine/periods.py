@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from xladdin.errors import XladdinError
+
+if TYPE_CHECKING:  # pandas is loaded when a period is first parsed, not when the command starts
+    import pandas as pd
 
 #: Excel date serials taken as dates: 1990-01-01 .. 2100-12-31. A smaller five-digit number
 #: such as 20257 is more likely a month typed without its zero, so it is refused, not guessed.
@@ -33,6 +35,8 @@ _TEXT_FIX = "write the month as YYYY-MM, e.g. 2025-07"
 
 def _month_parts(text: pd.Series) -> pd.Series:
     """'YYYY-MM' (or <NA>) for single months and Excel date serials, vectorised."""
+    import pandas as pd
+
     serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
     serial = serial.where(serial.between(SERIAL_FIRST, SERIAL_LAST))
     as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
@@ -53,6 +57,8 @@ def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     A range label is never read as its first month: '2025年1-2月', '202501-202502',
     '2025-01~2025-07' and '2025-01..2025-07' are ranges, or refused.
     """
+    import pandas as pd
+
     text = text.astype("str").str.strip()
     why = pd.Series(pd.NA, index=text.index, dtype="object")
     out = _month_parts(text)
@@ -102,6 +108,8 @@ def _one(value: object) -> str:
 def _one_text(text: str) -> tuple[str | None, str]:
     """One value through the column parser (cached: cell functions ask for the same months
     again and again)."""
+    import pandas as pd
+
     periods, why = parse_periods(pd.Series([text], dtype="object"))
     if pd.isna(periods.iloc[0]):
         return None, str(why.iloc[0])
