@@ -199,6 +199,19 @@ def two_partner_code_columns(tmp: Path) -> Case:
     return Case(tables(variant(tmp, text)), 2, r"columns 4 '贸易伙伴编码' and 5 'partner_code' both hold the partner code")
 
 
+def two_value_columns_in_a_raw_sheet(tmp: Path) -> Case:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "原始数据"
+    sheet.append(["数据年月", "进出口", "商品编码", "美元", "美元"])
+    sheet.append(["202507", "出口", "854231", 5, 6])
+    book.save(tmp / "raw.xlsx")
+    return Case(tables(tmp / "raw.xlsx"), 2, r"raw\.xlsx, sheet 原始数据: columns 4 '美元' and 5 '美元' both hold "
+                r"the US dollar value")
+
+
 # --- names: aliases, roll-ups, misses ------------------------------------------------------
 
 def alias_of(*pairs: str):
@@ -349,6 +362,7 @@ CASES = {
     "美元 twice": two_value_columns,
     "value_usd beside 美元": value_beside_usd,
     "two partner code columns": two_partner_code_columns,
+    "美元 twice in a raw sheet": two_value_columns_in_a_raw_sheet,
     # names
     "香港 for 中国香港": alias_of(",110,中国香港,", ",,香港,"),
     "Hong Kong for 中国香港": alias_of(",110,中国香港,", ",,Hong Kong,"),
