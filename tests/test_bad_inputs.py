@@ -153,7 +153,7 @@ CASES = {
     "binary junk": file_case("binary_junk.csv", r"binary_junk\.csv: the file is neither UTF-8"),
     "text in a number": file_case("text_in_value.csv", r"text_in_value\.csv row 3, column value_usd: 'abc' is "
                                   r"not a number; enter the value"),
-    "#N/A in a number": file_case("na_in_value.csv", r"row 2, column value_usd: '#N/A' is not a number"),
+    "#N/A in a number": file_case("na_in_value.csv", r"row 2, column value_usd: the cell shows the Excel error #N/A, not a value; correct the formula"),
     "blank number": file_case("blank_value.csv", r"blank_value\.csv row 3, column value_usd: the value is blank"),
     "number with a unit": file_case("value_with_unit.csv", r"row 2, column value_usd: '1,234 USD' is not a num"),
     "month 13": file_case("bad_month.csv", r"bad_month\.csv row 2, column period: '202513' is not a month"),
@@ -184,11 +184,13 @@ CASES = {
     "another HS chapter (warning)": planted(f"202507,出口,85411000,,,,,{E8}\n", exit=0,
                                             line=r"warning: raw\.csv rows 3320: 1 rows of other HS chapters "
                                             r"\(first: 85411000\) were left out; only HS 8542"),
-    "unknown province name (warning)": planted(f"202507,进口,8542,,,,火星省,{E8}\n", exit=0,
-                                               line=r"warning: raw\.csv rows 3320: 1 rows with province codes "
-                                               r"or names not in the province list cannot be used"),
-    "formula-like partner name (warning)": planted(f"202507,出口,8542,,=cmd|' /C calc'!A0,,,{E8}\n", exit=0,
-                                                   line=r"warning: raw\.csv rows 3320: 1 rows with partner names"),
+    "unknown province name": planted(f"202507,进口,8542,,,,火星省,{E8}\n",
+                                     line=r"error: raw\.csv rows 3320: 1 rows with province codes or names "
+                                     r"not in the province list, [\d.]+% of the file's import value by "
+                                     r"province, would be left out of every table, totals included; write"),
+    "formula-like partner name": planted(f"202507,出口,8542,,=cmd|' /C calc'!A0,,,{E8}\n",
+                                         line=r"error: raw\.csv rows 3320: 1 rows with partner names .* "
+                                         r"left out of every table"),
     "extracts disagree (warning)": planted(f"202505,出口,8542,322,冰岛,,,{E8}\n", exit=0,
                                            line=r"warning: export 2025-05: the extracts disagree \(by "
                                            r"product [\d,]+, by partner [\d,]+, by province [\d,]+ USD\)"),

@@ -1,8 +1,10 @@
 """Fuzzing the command with random raw tables and random damage to them (hypothesis).
 
 Valid tables — written in any of the forms the reader accepts (Chinese or English headers,
-UTF-8 or GB18030, codes as floats, HS6 or HS8 codes, "1,234" values, blank lines, names with
-control characters) — go through tables, build, init, import and refresh; every figure
+UTF-8 or GB18030, LF, CRLF or CR line endings, codes as floats, HS6 or HS8 codes, "1,234"
+values, values with cents and cent-level ties, blank lines, names with control characters,
+one-month range labels such as 2025年7-7月, partner aliases such as 香港, city-level
+registration codes such as 4401) — go through tables, build, init, import and refresh; every figure
 checked must equal a plain-Python sum of the generated rows. Damaged inputs (a cell, the
 encoding, control characters, a truncated file, an edited defined name, a dropped zip part)
 must end in exit 0 or in exit 2 with one error line; never a traceback, a changed input, a
@@ -47,6 +49,13 @@ HEADERS = {"zh": ["数据年月", "进出口", "商品编码", "贸易伙伴编�
            "en": ["period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
                   "province_name", "value_usd"]}
 FLOWS = {"export": "出口", "import": "进口"}
+#: amounts (cents) whose sums tie often: 0.10 + 0.20 equals 0.30 in cents, not in floats
+TIED = [10, 20, 30, 100000010, 200000020, 300000030]
+#: one-month ranges in the forms customs and people write them: each is that month
+RANGE_FORMS = ["{y}年{m}-{m}月", "{y}{mm}-{y}{mm}", "{y}-{mm}~{y}-{mm}", "{y}-{mm}..{y}-{mm}"]
+#: partner and province written as an alias or a city-level code: (code, written code, name)
+ALIASES = {"partner": {"110": ("", "香港"), "143": ("", "Chinese Taipei"), "121": ("", "Macau")},
+           "province": {"44": ("4401", ""), "31": ("", "Shanghai"), "32": ("32059", "")}}
 #: names may carry anything, control characters included: they are labels only
 NAMES = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 LIBREOFFICE_EXAMPLES = 2
@@ -63,14 +72,18 @@ def raw_tables(draw) -> dict:
     keys = draw(st.lists(st.tuples(st.sampled_from(months), st.sampled_from(["export", "import"]),
                                    st.sampled_from(sorted(PRODUCTS)), st.sampled_from(PARTNERS),
                                    st.sampled_from(PROVINCES)), unique=True, max_size=40))
-    rows = [(m, f, hs_of[p], pa, pr, draw(st.integers(0, 10**11)), draw(NAMES), draw(NAMES))
+    ties = draw(st.booleans())
+    amounts = st.sampled_from(TIED) if ties else st.integers(0, 10**13)  # cents
+    rows = [(m, f, hs_of[p], pa, pr, draw(amounts), draw(NAMES), draw(NAMES))
             for m, f, p, pa, pr in keys]
     base = {(m, f) for m in months for f in FLOWS}
-    rows += [(m, f, hs_of["854231"], "110", "11", 1 + i, "", "") for i, (m, f) in enumerate(sorted(base))
+    rows += [(m, f, hs_of["854231"], "110", "11", 100 * (1 + i), "", "") for i, (m, f) in enumerate(sorted(base))
              if (m, f, "854231", "110", "11") not in set(keys)]
     return {"rows": rows, "cube": len(keys), "period": f"2025-{month:02d}", "lang": draw(st.sampled_from(["zh", "en"])),
             "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])),
             "floats": draw(st.booleans()), "commas": draw(st.booleans()), "blank": draw(st.booleans()),
+            "cents": ties or draw(st.booleans()), "ending": draw(st.sampled_from(["\n", "\r\n", "\r"])),
+            "range": draw(st.sampled_from([None, *RANGE_FORMS])), "aliases": draw(st.booleans()),
             "seed": draw(st.integers(0, 2**16))}
 
 
@@ -81,12 +94,28 @@ def csv_text(table: dict, rows: list | None = None) -> str:
         codes = [period, hs, partner, province]
         if table["floats"]:
             codes = [c + ".0" for c in codes]
-        shown = f'"{value:,}"' if table["commas"] else str(value)
+        if table.get("range"):
+            codes[0] = table["range"].format(y=period[:4], mm=period[4:], m=int(period[4:]))
         names = [_quote(pname), _quote(rname)]
-        lines.append(",".join([codes[0], FLOWS[flow], codes[1], codes[2], names[0], codes[3], names[1], shown]))
+        if table.get("aliases"):
+            if partner in ALIASES["partner"]:
+                codes[2], names[0] = ALIASES["partner"][partner]
+            if province in ALIASES["province"]:
+                codes[3], names[1] = ALIASES["province"][province]
+        lines.append(",".join([codes[0], FLOWS[flow], codes[1], codes[2], names[0], codes[3], names[1],
+                               _amount(table, value)]))
         if table["blank"] and value % 5 == 0:
             lines.append(",,,,,,," if value % 2 else "")
-    return "\n".join(lines) + "\n"
+    return table.get("ending", "\n").join(lines) + table.get("ending", "\n")
+
+
+def _amount(table: dict, cents: int) -> str:
+    """A value (given in cents) as written: whole dollars, or with cents; "1,234" or not."""
+    if not table.get("cents"):
+        dollars = cents // 100
+        return f'"{dollars:,}"' if table["commas"] else str(dollars)
+    whole, part = divmod(cents, 100)
+    return f'"{whole:,}.{part:02d}"' if table["commas"] else f"{whole}.{part:02d}"
 
 
 def _quote(name: str) -> str:
@@ -106,18 +135,30 @@ def write_csv(table: dict, path: Path, rows: list | None = None) -> Path:
     return path
 
 
-def plain_sums(rows: list, period: str) -> dict:
-    """The figures the report must show, summed in plain Python from the generated rows (USD)."""
+def plain_sums(rows: list, period: str, cents: bool = True) -> dict:
+    """The figures the report must show, summed in plain Python from the generated rows:
+    whole cents, exactly (ints), given back in USD; whole dollars where the table has no cents."""
     year, month = int(period[:4]), int(period[5:])
     ytd = {f"{year}{m:02d}" for m in range(1, month + 1)}
-    out: dict = defaultdict(float)
+    out: dict = defaultdict(int)
     for p, flow, hs, _, province, value, _, _ in rows:
+        value = value if cents else value // 100 * 100
         for span, months in (("month", {f"{year}{month:02d}"}), ("ytd", ytd)):
             if p in months:
                 out[(flow, span, "total")] += value
                 out[(flow, span, "product", hs[:6])] += value
                 out[(flow, span, "province", province)] += value
-    return out
+    return ExactSums(out)
+
+
+class ExactSums(dict):
+    """Sums in cents; reading one gives USD (cents / 100), ``cents`` the exact integer."""
+
+    def __getitem__(self, key):
+        return super().__getitem__(key) / 100 if key in self else 0.0
+
+    def cents(self, key) -> int:
+        return super().get(key, 0)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -157,6 +198,10 @@ def check_tables(result: dict, sums: dict) -> None:
                 assert close(e["value"] * 1e8, sums[(flow, span, "province", e["key"])])
             shown = [e["value"] for e in entries]
             assert shown == sorted(shown, reverse=True)
+            for a, b in zip(entries, entries[1:]):  # a tie in cents ranks by the lower code
+                exact = [sums.cents((flow, span, "province", e["key"])) for e in (a, b)]
+                if exact[0] == exact[1]:
+                    assert a["value"] == b["value"] and a["key"] < b["key"], (a, b)
 
 
 def finished_figures(path: Path) -> dict:
@@ -184,7 +229,7 @@ def check_workbook(path: Path, sums: dict) -> None:
 @given(raw_tables())
 def test_valid_tables_give_the_plain_sums_everywhere(table):
     RUNS["valid"] += 1
-    sums = plain_sums(table["rows"], table["period"])
+    sums = plain_sums(table["rows"], table["period"], table["cents"])
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         raw = write_csv(table, tmp / "raw.csv")
@@ -222,7 +267,9 @@ def test_valid_tables_give_the_plain_sums_everywhere(table):
 # --- damage ------------------------------------------------------------------------------
 
 JUNK = st.one_of(NAMES, st.sampled_from(["", "?", "20257", "2025-13", "1e400", "-5", "#N/A", "８５４２",
-                                         "133.5", "\x0b", "\x00", "=1+1", "2025-07..2025-07", "nan"]))
+                                         "133.5", "\x0b", "\x00", "=1+1", "2025-07..2025-07", "nan",
+                                         "2025年1-2月", "202501-202502", "2025-01~2025-07", "2025.1",
+                                         "#VALUE!", "进出口", "香港", "4401", "1e300", "0.005"]))
 
 
 def damage_csv(data: bytes, how: str, draw) -> bytes:
@@ -241,6 +288,14 @@ def damage_csv(data: bytes, how: str, draw) -> bytes:
         return (text[:at] + draw(st.sampled_from(["\x00", "\x0b", "\x1f", "\ufffe", "\r"])) + text[at:]).encode()
     if how == "truncate":
         return data[: draw(st.integers(0, len(data)))]
+    if how == "duplicate header":  # a second column for one field: refused, never one of them used
+        twin = draw(st.sampled_from(["美元", "value", "usd", "数据年月", "partner_code", "注册地编码"]))
+        try:
+            lines = data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            lines = data.decode("gb18030").splitlines()
+        return ("\n".join(f"{line},{twin if i == 0 else '1'}" if line else line
+                           for i, line in enumerate(lines)) + "\n").encode("utf-8")
     raise AssertionError(how)
 
 
@@ -282,7 +337,7 @@ def ends_well(status: int, out: str, err: str, wrote: list[Path]) -> None:
 
 
 @FUZZ
-@given(raw_tables(), st.sampled_from(["cell", "encoding", "control", "truncate"]),
+@given(raw_tables(), st.sampled_from(["cell", "encoding", "control", "truncate", "duplicate header"]),
        st.sampled_from(["tables", "build", "init"]), st.data())
 def test_damaged_downloads_end_well(table, how, command, data):
     RUNS["damaged file"] += 1
@@ -296,6 +351,8 @@ def test_damaged_downloads_end_well(table, how, command, data):
                 "init": ["init", out, raw]}[command]
         status, stdout, err = run(*argv)
         ends_well(status, stdout, err, [out])
+        if how == "duplicate header":
+            assert status == 2 and "both hold" in err, err
         assert raw.read_bytes() == before
         left = sorted(p.name for p in tmp.iterdir())
         assert left == (["out.xlsx", "raw.csv"] if status == 0 and command != "tables" else ["raw.csv"])

@@ -18,7 +18,7 @@ import pandas as pd
 
 from xladdin.engine.periods import RANGE_SEPARATOR
 from xladdin.engine.raw import RawData
-from xladdin.errors import Findings, MissingMonthsError
+from xladdin.errors import Findings, MissingMonthsError, XladdinError
 
 DIMENSIONS = ("product", "partner", "province")
 _BIT = {"product": 1, "partner": 2, "province": 4}
@@ -31,8 +31,9 @@ _PREFERENCE = (0, 1, 2, 4, 3, 5, 6, 7)
 class Model:
     """Monthly sums by flow and dimension, built once from the raw rows.
 
-    ``sums[dim]`` is a Series indexed by (flow, period, key) holding USD; for 'total' the
-    key is always 'total'.
+    ``sums[dim]`` is a Series indexed by (flow, period, key) holding whole US cents (int64,
+    summed exactly, so equal values are equal and a tie ranks by code); for 'total' the key is
+    always 'total'. ``values`` and ``total`` give US dollars.
     """
 
     raw: RawData
@@ -48,6 +49,7 @@ class Model:
         grain = np.zeros(len(frame), dtype=np.int64)
         for dim, bit in _BIT.items():
             grain |= frame[dim].notna().to_numpy() * bit
+        cents = to_cents(frame)
         flow_code, flows = pd.factorize(frame["flow"])
         period_code, periods = pd.factorize(frame["period"])
         group, cells = pd.factorize(flow_code.astype(np.int64) * len(periods) + period_code)
@@ -70,7 +72,7 @@ class Model:
             used |= mask
             key = np.zeros(int(mask.sum()), dtype=np.int64) if dim == "total" else keys[dim][mask]
             labels = ["total"] if dim == "total" else key_labels[dim]
-            sums[dim] = _sum_by(group[mask], key, frame["value"].to_numpy()[mask], groups, labels)
+            sums[dim] = _sum_by(group[mask], key, cents[mask], groups, labels)
         unused = int((~used).sum())
         if unused:
             self.findings.add("info", f"{unused} rows are finer than extracts present for the "
@@ -117,9 +119,10 @@ class Model:
         if not found:
             return pd.Series(dtype="float64")
         rows = np.concatenate(found)
-        sums = np.bincount(codes[rows], weights=amounts[rows], minlength=len(labels))
+        sums = exact_sums(codes[rows], amounts[rows], len(labels))
         held = np.bincount(codes[rows], minlength=len(labels)) > 0
-        return pd.Series(sums[held], index=pd.Index(labels[held], dtype="str", name="key"), name="value")
+        return pd.Series(sums[held] / 100.0, index=pd.Index(labels[held], dtype="str", name="key"),
+                         name="value")
 
     @cached_property
     def _lookup(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, dict]]:
@@ -143,17 +146,17 @@ class Model:
         return months
 
     @cached_property
-    def _totals(self) -> dict[tuple[str, str], float]:
-        """The flow total of each (flow, month): a report asks for hundreds of them, and a
-        dictionary answers each without a pandas lookup."""
-        out: dict[tuple[str, str], float] = {}
+    def _totals(self) -> dict[tuple[str, str], int]:
+        """The flow total of each (flow, month) in cents: a report asks for hundreds of them,
+        and a dictionary answers each without a pandas lookup."""
+        out: dict[tuple[str, str], int] = {}
         for (flow, period, _), value in self.sums["total"].items():
-            out[(flow, period)] = out.get((flow, period), 0.0) + float(value)
+            out[(flow, period)] = out.get((flow, period), 0) + int(value)
         return out
 
     def total(self, flow: str, months: tuple[str, ...], purpose: str = "") -> float:
         months = self._months(flow, "total", months, purpose)
-        return float(sum(self._totals.get((flow, m), 0.0) for m in months))
+        return sum(self._totals.get((flow, m), 0) for m in months) / 100.0
 
     def label(self, dim: str, key: str, reference) -> str:
         if dim == "partner" and key in self.raw.partner_labels:
@@ -214,12 +217,38 @@ def _rows_at(rows: pd.DataFrame) -> str:
     return f"{first['source']} row{'s' if len(rows) > 1 else ''} {listed}{' …' if len(rows) > 3 else ''}"
 
 
+#: The largest sum of absolute values (cents) the model adds up: int64 holds 9.2e18 cents,
+#: and this bound leaves room, so no sum of any selection of rows can overflow.
+CENTS_LIMIT = 2**62
+
+
+def to_cents(frame: pd.DataFrame) -> np.ndarray:
+    """The rows' values as whole US cents (int64). Raw cells are at most 1e13 USD each (see
+    raw.MAX_VALUE), so value * 100 is exact in a float; a total beyond ``CENTS_LIMIT`` is
+    refused naming the largest row, never summed into a wrong number or infinity."""
+    values = frame["value"].to_numpy(dtype="float64")
+    if len(values) and float(np.abs(values).sum()) * 100.0 >= CENTS_LIMIT:
+        big = int(np.argmax(np.abs(values)))
+        raise XladdinError(
+            f"{frame['source'].iloc[big]} row {frame['row'].iloc[big]}: the values add up to more "
+            f"than {CENTS_LIMIT / 100:,.0f} USD (largest: {values[big]:,.0f}), beyond any trade "
+            "total; check the 美元 column for values typed with extra digits")
+    return np.rint(values * 100.0).astype(np.int64)
+
+
+def exact_sums(index: np.ndarray, cents: np.ndarray, length: int) -> np.ndarray:
+    """Sums of int64 cents by index, exactly (np.bincount would add them as floats)."""
+    out = np.zeros(length, dtype=np.int64)
+    np.add.at(out, index, cents)
+    return out
+
+
 def _sum_by(group: np.ndarray, key: np.ndarray, values: np.ndarray, groups: pd.MultiIndex,
             labels) -> pd.Series:
-    """Sum values by (flow, period) group and key code, as a Series on (flow, period, key)."""
+    """Sum cents by (flow, period) group and key code, as a Series on (flow, period, key)."""
     width = max(len(labels), 1)
     flat, cells = pd.factorize(group.astype(np.int64) * width + key)
-    totals = np.bincount(flat, weights=values, minlength=len(cells))
+    totals = exact_sums(flat, values, len(cells))
     order = np.argsort(cells, kind="stable")
     cells, totals = cells[order], totals[order]
     g, k = cells // width, cells % width

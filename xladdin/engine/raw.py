@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xladdin.engine.periods import RANGE_SEPARATOR, SERIAL_FIRST, SERIAL_LAST, parse_period_or_range
-from xladdin.engine.reference import Reference, load_reference, normalize_name
+from xladdin.engine.periods import parse_period_or_range, parse_periods
+from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
 from xladdin.engine.vocabulary import FLOWS as _FLOWS
 from xladdin.errors import Findings, XladdinError
 
@@ -54,6 +54,11 @@ CANONICAL_HEADERS = {
     "value_usd": "美元",
 }
 _ALIASES = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+#: A flow as a whole word (letters on neither side; 出口 not inside 进出口) and total trade,
+#: which the report cannot split: one matcher for file names and for flow column values.
+_FLOW_WORDS = {"export": r"(?<!进)出口|(?<![a-z])exports?(?![a-z])",
+               "import": r"进口|(?<![a-z])imports?(?![a-z])"}
+_TOTAL_TRADE = r"进出口|(?<![a-z])total[\s_-]*trade(?![a-z])|(?<![a-z])trade[\s_-]*total(?![a-z])"
 _MISSING = {"", "?", "？", "nan", "none", "<na>", "-"}
 #: Columns holding codes: read through one path (``code_text``), so 133.0 and 133 agree.
 CODE_KEYS = {"period", "hs_code", "partner_code", "province_code"}
@@ -176,35 +181,63 @@ def code_text(text: pd.Series) -> pd.Series:
     return text.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
 
 
+#: What Excel shows in a cell whose formula failed: never a blank or a value.
+EXCEL_ERROR = (r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!"
+               r"|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)")
+_EXCEL_FIX = "correct the formula or its source, or paste the cells as values"
+#: Fields whose cells are checked for Excel error text (the value column is checked as it is read).
+_SHOWN = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code", "province_name")
+_FIELD_WORDS = {
+    "period": "the month (数据年月)", "flow": "the flow (进出口)", "hs_code": "the HS code (商品编码)",
+    "hs_name": "the product name (商品名称)", "partner_code": "the partner code (贸易伙伴编码)",
+    "partner_name": "the partner name (贸易伙伴名称)", "province_code": "the province code (注册地编码)",
+    "province_name": "the province name (注册地名称)", "value_usd": "the US dollar value (美元)",
+    "value_rmb": "the RMB value (人民币)",
+}
+
+
+def _unmangled(name: object) -> str:
+    """A header as written: pandas names a repeated header '美元.1'; that is '美元' again."""
+    text = str(name)
+    found = re.fullmatch(r"(.+)\.(\d+)", text)
+    return found.group(1) if found and header_key(found.group(1)) else text
+
+
+def _field_columns(table: pd.DataFrame, source: str) -> dict[str, object]:
+    """Which column holds each field; two columns for one field (美元 twice, or value beside
+    美元) are ambiguous and refused rather than one of them used without a word."""
+    keys: dict[str, object] = {}
+    where: dict[str, int] = {}
+    for position, name in enumerate(table.columns):
+        key = header_key(_unmangled(name))
+        if key is None:
+            continue
+        if key in keys:
+            raise XladdinError(
+                f"{source}: columns {where[key] + 1} '{_unmangled(keys[key])}' and {position + 1} "
+                f"'{_unmangled(name)}' both hold {_FIELD_WORDS[key]}, so which one counts is "
+                "ambiguous; delete or rename one of them")
+        keys[key], where[key] = name, position
+    return keys
+
+
+def _refuse_excel_errors(source: str, rows: pd.Series, coded: dict[str, Coded],
+                         keys: dict[str, object]) -> None:
+    """A cell showing #N/A or #VALUE! is a failed formula: said as such, not taken as blank."""
+    for key, column in coded.items():
+        flagged = column.distinct["text"].str.fullmatch(EXCEL_ERROR).fillna(False).astype(bool)
+        if key in _SHOWN and flagged.any():
+            bad = column.expand(flagged).astype(bool)
+            raise _row_error(source, rows[bad], str(_unmangled(keys[key])),
+                             f"the cell shows the Excel error {column.text[bad].iloc[0]}, not a value",
+                             _EXCEL_FIX)
+
+
 def _row_error(source: str, rows: pd.Series, column: str, what: str, fix: str) -> XladdinError:
     count = len(rows)
     first = rows.iloc[0]
     more = f" (and {count - 1} more rows)" if count > 1 else ""
     return XladdinError(f"{source} row {first}, column {column}: {what}{more}; {fix}")
-
-
-def _period_of(text: pd.Series) -> pd.Series:
-    """'YYYY-MM' (or <NA>) from 202507, '2025-07', '2025-07-01 00:00:00', '2025年7月' or an
-    Excel date serial such as 45839; month ranges 'A..B' (see periods.py) are kept as ranges,
-    and a range of one month is that month. Five digits that are no date after 1990 (20257:
-    July 2025, or a typo?) are ambiguous and refused."""
-    ranged = text.str.contains(RANGE_SEPARATOR, regex=False)
-    if ranged.any():
-        ends = text[ranged].str.split(RANGE_SEPARATOR, n=1, expand=True, regex=False)
-        first, last = _period_of(ends[0]), _period_of(ends[1])
-        joined = (first + RANGE_SEPARATOR + last).where(first != last, first)
-        out = _period_of(text.where(~ranged, "2000-01"))
-        return out.where(~ranged, joined)
-    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(\.0+)?")), errors="coerce")
-    serial = serial.where(serial.between(SERIAL_FIRST, SERIAL_LAST))
-    as_date = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
-    text = text.where(as_date.isna(), as_date.dt.strftime("%Y-%m"))
-    parts = text.str.extract(r"^(\d{4})(?:\s*[-/.年]\s*(\d{1,2})|(\d{2}))(?:\D.*)?$")
-    parts[1] = parts[1].fillna(parts[2])
-    month = pd.to_numeric(parts[1], errors="coerce")
-    year = pd.to_numeric(parts[0], errors="coerce")
-    ok = month.between(1, 12) & year.between(1900, 2200)
-    return (parts[0] + "-" + parts[1].str.zfill(2)).where(ok)
 
 
 def _arrow_numbers(column: pd.Series) -> pd.Series | None:
@@ -226,6 +259,11 @@ def _arrow_numbers(column: pd.Series) -> pd.Series | None:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
 
 
+#: The largest value a raw cell may hold (USD): more than a year of world trade, and small
+#: enough that its cents are exact in a float, so sums in int64 cents are exact (model.py).
+MAX_VALUE = 1e13
+
+
 def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
     if column.dtype.kind in "iuf":
         values = column.astype("float64")
@@ -239,13 +277,20 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
             text = column[retry].astype("str").str.strip().str.replace(",", "", regex=False)
             values[retry] = pd.to_numeric(text.where(~_blank(text)), errors="coerce")
     bad = values.isna() | ~np.isfinite(values.fillna(0.0))
+    huge = ~bad & (values.abs() > MAX_VALUE)
+    if huge.any():
+        raise _row_error(source, rows[huge], header, f"{values[huge].iloc[0]:,.0f} USD is more than "
+                         "ten trillion dollars, beyond any trade figure", "check the cell for extra digits")
     if bad.any():
         shown = str(column[bad].iloc[0]).strip()
+        if re.fullmatch(EXCEL_ERROR, shown):
+            raise _row_error(source, rows[bad], header,
+                             f"the cell shows the Excel error {shown}, not a value", _EXCEL_FIX)
         what = "the value is blank" if shown.lower() in ("", "nan", "none", "?") else \
             f"'{shown}' is not a number"
         raise _row_error(source, rows[bad], header, what,
                          "enter the value in US dollars or delete the row")
-    return values.astype("float64")
+    return values.astype("float64").round(2)  # whole cents: what the model sums exactly
 
 
 def normalize(
@@ -263,11 +308,7 @@ def normalize(
     """
     ref = reference or load_reference()
     findings = Findings()
-    keys: dict[str, str] = {}
-    for name in table.columns:
-        key = header_key(name)
-        if key and key not in keys:
-            keys[key] = name
+    keys = _field_columns(table, source)
     if "value_usd" not in keys:
         if "value_rmb" in keys:
             raise XladdinError(f"{source}: the values are in RMB (人民币); xladdin accepts only "
@@ -277,6 +318,7 @@ def normalize(
                            f"{shown}; add it or fix the header")
     rows = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index, dtype="int64")
     coded = {k: Coded.of(table[c]) for k, c in keys.items() if k != "value_usd"}
+    _refuse_excel_errors(source, rows, coded, keys)
     for key in CODE_KEYS & coded.keys():
         coded[key] = coded[key].map(code_text)
     filled = [~c.expand(_blank(c.distinct["text"])) for c in coded.values()]
@@ -302,16 +344,32 @@ def normalize(
 
     out = pd.DataFrame(index=table.index)
     if "period" in keys:
-        out["period"] = convert("period", _period_of, "is not a month",
-                                "write months as YYYYMM or YYYY-MM, e.g. 202507")
+        periods, why = parse_periods(coded["period"].distinct["text"])
+        bad = coded["period"].expand(why).notna()
+        if bad.any():
+            shown = coded["period"].text[bad].iloc[0]
+            what, fix = str(coded["period"].expand(why)[bad].iloc[0]).split("; ", 1)
+            if what.startswith(("not a", "ambiguous")):
+                what, fix = f"'{shown}' is not a month", "write months as YYYYMM or YYYY-MM, e.g. 202507"
+            else:
+                what = f"'{shown}': {what}"
+            raise _row_error(source, rows[bad], str(keys["period"]), what, fix)
+        out["period"] = coded["period"].expand(periods).astype("str")
     elif period:
         out["period"] = parse_period_or_range(period)
     else:
         raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
     if "flow" in keys:
-        out["flow"] = convert("flow", lambda text: text.str.lower().map(_FLOWS), "is not a flow",
-                              "write 出口 or 进口 (export / import)")
+        found = coded["flow"].map(flows_of)
+        total = found.field("flow") == "total"
+        if total.any():
+            raise _row_error(source, rows[total], str(keys["flow"]),
+                             f"'{coded['flow'].text[total].iloc[0]}' is total trade (exports plus "
+                             "imports), which the report cannot split",
+                             "download exports and imports separately and write 出口 or 进口")
+        out["flow"] = convert("flow", lambda text: flows_of(text)["flow"].where(
+            lambda f: f != "total"), "is not a flow", "write 出口 or 进口 (export / import)")
     elif flow:
         out["flow"] = _FLOWS.get(flow.lower(), flow)
     else:
@@ -347,16 +405,23 @@ def normalize(
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
                      f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
                      _where(source, rows[other_chapter]), "only HS 8542 is reported")
-    for mask, what, fix in (
-        (unknown_product, "HS codes not in the report's five HS6 products", "check the code list"),
-        (unmatched_partner, "partner names not in the customs partner list",
-         "write the partner code or the name as customs writes it"),
-        (unmatched_province, "province codes or names not in the province list",
+    if unknown_product.any():
+        findings.add("warning", f"{int(unknown_product.sum())} rows with HS codes not in the report's "
+                     "five HS6 products cannot be used", _where(source, rows[unknown_product]),
+                     "check the code list")
+    rolled = provinces.field("rolled").astype(bool)
+    if rolled.any():
+        shown = ", ".join(sorted(coded["province_code"].text[rolled].unique())[:3])
+        findings.add("info", f"{int(rolled.sum())} rows with city-level registration codes ({shown}) "
+                     "were counted under their province", _where(source, rows[rolled]), "")
+    for mask, dim, what, fix in (
+        (unmatched_partner, "partner", "partner names not in the customs partner list",
+         "write the partner code, or the name as customs writes it (e.g. 中国香港)"),
+        (unmatched_province, "province", "province codes or names not in the province list",
          "write the 2-digit 注册地 code or the province name"),
     ):
         if mask.any():
-            findings.add("warning", f"{int(mask.sum())} rows with {what} cannot be used",
-                         _where(source, rows[mask]), fix)
+            findings.add(*_unmatched(out, mask, dim, what, source, rows), fix)
     labels: dict[str, str] = {}
     if unknown_partner.any():
         unknown = partners.distinct[partners.distinct["unknown"].astype(bool)].drop_duplicates("partner")
@@ -389,6 +454,25 @@ def left_out_rows(out: pd.DataFrame, coded: dict[str, Coded]) -> pd.DataFrame | 
     return frame.reset_index(drop=True)
 
 
+def _unmatched(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
+               rows: pd.Series) -> tuple[str, str, str]:
+    """Severity, words and place of rows whose partner or province cannot be matched: an
+    error when they carry value (they would vanish from every table, totals included), with
+    their share of the file's value of that flow broken down by the same dimension."""
+    missed = out.loc[mask, "value"]
+    flows = out.loc[mask, "flow"].unique()
+    same = out[dim].notna() | mask
+    if len(flows) == 1:
+        same &= out["flow"] == flows[0]
+    whole = float(out.loc[same, "value"].sum())
+    of = f"{flows[0]} " if len(flows) == 1 else ""
+    share = f", {float(missed.sum()) / whole:.1%} of the file's {of}value by {dim}," if whole > 0 else ""
+    carries = bool((missed != 0).any())
+    words = f"{int(mask.sum())} rows with {what}{share}"
+    words += " would be left out of every table, totals included" if carries else " cannot be used"
+    return ("error" if carries else "warning"), words, _where(source, rows[mask])
+
+
 def _where(source: str, rows: pd.Series) -> str:
     listed = ", ".join(str(r) for r in rows.iloc[:3])
     return f"{source} rows {listed}{' …' if len(rows) > 3 else ''}"
@@ -411,7 +495,7 @@ def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     code, name = pairs["a"], normalize_name(pairs["b"])
     code_blank, name_blank = _blank(code), _blank(pairs["b"])
     code = code.where(code_blank, code.str.zfill(3))
-    by_name = name.map(ref.partner_codes)
+    by_name = name_key(pairs["b"]).map(ref.partner_by_name)
     partner = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
     return pd.DataFrame({
         "partner": partner,
@@ -422,26 +506,47 @@ def _partner_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 
 
 def _province_of(pairs: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    code, name = pairs["a"], pairs["b"].str.replace(r"\s", "", regex=True)
+    """Province by code (city-level codes roll up, see ``Reference.province_of_codes``) or,
+    where no code is given, by name."""
+    code, name = pairs["a"], pairs["b"]
     code_blank, name_blank = _blank(code), _blank(name)
-    code = code.where(code_blank, code.str.zfill(2))
-    by_name = name.map(ref.province_codes)
-    province = code.where(~code_blank, by_name).where(~(code_blank & name_blank))
-    unmatched = (code_blank & ~name_blank & by_name.isna()) | \
-        (~code_blank & ~code.isin(ref.province_short.keys()))
-    return pd.DataFrame({"province": province.where(~unmatched), "unmatched": unmatched})
+    by_code = ref.province_of_codes(code)
+    by_name = name_key(name).map(ref.province_by_name)
+    province = by_code.where(~code_blank, by_name).where(~(code_blank & name_blank))
+    unmatched = (code_blank & ~name_blank & by_name.isna()) | (~code_blank & by_code.isna())
+    rolled = ~code_blank & by_code.notna() & code.str.fullmatch(CITY_CODE)
+    return pd.DataFrame({"province": province.where(~unmatched), "unmatched": unmatched,
+                         "rolled": rolled})
 
 
 # --- files -------------------------------------------------------------------------------
 
-_FLOW_IN_NAME = (("出口", "export"), ("进口", "import"), ("export", "export"), ("import", "import"))
+def flows_of(text: pd.Series) -> pd.DataFrame:
+    """The flow a text names ('export', 'import', 'total' for total trade or both, <NA>)."""
+    lower = text.astype("str").str.lower()
+    export = lower.str.contains(_FLOW_WORDS["export"], regex=True)
+    import_ = lower.str.contains(_FLOW_WORDS["import"], regex=True)
+    total = lower.str.contains(_TOTAL_TRADE, regex=True) | (export & import_)
+    flow = pd.Series(pd.NA, index=text.index, dtype="object")
+    flow[export] = "export"
+    flow[import_] = "import"
+    flow[total] = "total"
+    return pd.DataFrame({"flow": flow})
 
 
 def flow_from_name(path: Path) -> str | None:
-    """Customs files do not say their flow; analysts put it in the file name."""
-    name = path.name.lower()
-    found = {flow for word, flow in _FLOW_IN_NAME if word in name}
-    return found.pop() if len(found) == 1 else None
+    """Customs files do not say their flow; analysts put it in the file name (出口_2025.csv).
+
+    A name saying total trade (进出口_2025.csv) or both flows is refused, not read as one flow.
+    """
+    found = flows_of(pd.Series([path.stem]))["flow"].iloc[0]
+    if pd.isna(found):
+        return None
+    if found == "total":
+        raise XladdinError(f"{path.name}: the file name says total trade (进出口, exports plus "
+                           "imports), which the report cannot split; download exports and imports "
+                           "separately (出口 / 进口 in the file names) or pass --flow export|import")
+    return str(found)
 
 
 def read_csv_table(path: Path) -> pd.DataFrame:
@@ -449,6 +554,8 @@ def read_csv_table(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
     if not data or data.isspace():
         raise XladdinError(f"{path.name}: the file is empty; download or export it again")
+    if b"\n" not in data and b"\r" in data:  # Excel for Mac's "CSV (Macintosh)": lines end in CR
+        data = data.replace(b"\r", b"\n")  # (no GB18030 or UTF-8 sequence holds the byte 0x0D)
     frame = _read_csv_arrow(data)  # UTF-8 (pyarrow checks it)
     if frame is None:
         for encoding in ("utf-8-sig", "gb18030"):
@@ -465,18 +572,54 @@ def read_csv_table(path: Path) -> pd.DataFrame:
         if encoding == "gb18030":
             frame = _read_csv_arrow(text.encode("utf-8"))
     if frame is None:
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, skipinitialspace=True)
-        except pd.errors.EmptyDataError:
-            raise XladdinError(f"{path.name}: the file holds no table; download or export it "
-                               "again") from None
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise XladdinError(f"{path.name}: not a readable CSV table ({exc}); "
-                               "check the separators and quotes") from None
+        frame = _read_csv_pandas(text, path.name)
     frame = frame.loc[:, [not (str(c).startswith("Unnamed") and frame[c].eq("").all())
                           for c in frame.columns]]
     return frame
+
+
+#: How many fields a data row may have beyond its header before the file is not a table.
+_EXTRA_FIELDS = 8
+
+
+def _header_names(header_line: str) -> list[str]:
+    """Column names as pandas gives them: 'Unnamed: 8' for an empty header (a trailing
+    comma), 'a.1' for a repeated header."""
+    names, seen = [], {}
+    for i, header in enumerate(next(csv.reader([header_line], skipinitialspace=True), [])):
+        name = header or f"Unnamed: {i}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}.{count}")
+    return names
+
+
+def _read_csv_pandas(text: str, name: str) -> pd.DataFrame:
+    """pandas' reader, for what pyarrow's does not take. A data row with more fields than
+    the header (a trailing comma the header lacks) would make pandas shift every column (it
+    takes the first as an index): extra fields are read into spare columns, then dropped
+    when empty, or refused naming the row."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    names = _header_names(header)
+    spare = [f"\x00extra{i}" for i in range(_EXTRA_FIELDS)]
+    try:
+        frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, skipinitialspace=True, header=None, skiprows=1,
+                            names=names + spare, index_col=False)
+    except pd.errors.EmptyDataError:
+        raise XladdinError(f"{name}: the file holds no table; download or export it again") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise XladdinError(f"{name}: not a readable CSV table ({exc}); "
+                           "check the separators and quotes") from None
+    if not names:
+        raise XladdinError(f"{name}: the file holds no table; download or export it again")
+    extra = frame[spare].ne("").any(axis=1)
+    if extra.any():
+        row = int(np.flatnonzero(extra.to_numpy())[0]) + 2
+        raise XladdinError(f"{name} row {row}: the row has more cells than the header has columns "
+                           f"({len(names)}), so its values would shift; remove the extra cells or "
+                           "add their header")
+    return frame[names]
 
 
 def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
@@ -500,12 +643,7 @@ def _read_csv_arrow(data: bytes) -> pd.DataFrame | None:
         return None
     if header_line.count('"') % 2:
         return None
-    names, seen = [], {}
-    for i, header in enumerate(next(csv.reader([header_line], skipinitialspace=True), [])):
-        name = header or f"Unnamed: {i}"
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        names.append(name if count == 0 else f"{name}.{count}")
+    names = _header_names(header_line)
     if len(names) < 2 or len(set(names)) != len(names):
         return None
     generated = [f"c{i}" for i in range(len(names))]
@@ -613,40 +751,69 @@ def _sheet_text_openpyxl(path: Path, sheet: str) -> pd.DataFrame:
 #: sheet's whole rectangle, so one stray cell far out (XFD100000) would ask for gigabytes.
 MAX_COLUMNS, MAX_CELLS = 64, 1_048_576 * 16
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3}\d+)"')
+#: A cell reference of two or three letters (beyond column Z) as an attribute r="AB12"; the
+#: literal start lets the regex engine skip ahead (a 120 MB sheet scans in about 0.1 s), and
+#: the character before it is checked to be a space (a whole attribute, not 'xr="…"').
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3}\d+)"')
+
+
+#: The last row element of a chunk of sheet XML (rows are written in order; searched from
+#: the end, so a chunk costs one backward scan, not one match per row).
+_LAST_ROW = re.compile(rb'(?s).*<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+#: A cell holding an Excel error (t="e"): its attributes and its shown value.
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(?:(?!</(?:\w+:)?c>).){0,2000}?'
+                         rb'<(?:\w+:)?v>([^<]*)<', re.DOTALL)
 
 
 def check_extent(path: Path, sheet: str) -> None:
-    """Refuse a raw sheet that reaches far beyond its table, before it is read."""
+    """Refuse a raw sheet that reaches far beyond its table, before it is read.
+
+    The extent is read from the cells themselves, not only from ``<dimension>`` (a file may
+    state a smaller one than its cells reach): one streaming pass over the sheet's XML finds
+    the widest cell (only refs of two or more letters match) and the last row. The same pass
+    finds cells showing an Excel error (#N/A): a reader would take them as blank.
+    """
     import zipfile
 
     from openpyxl.utils import column_index_from_string
 
+    width, height, widest, error = 1, 1, "A", None
     try:
         with zipfile.ZipFile(path) as book:
             part = _sheet_part(book, sheet)
             if part is None:
                 return
             with book.open(part) as stream:
-                head = stream.read(1 << 16)
-                found = _DIMENSION.search(head)
+                tail, chunk = b"", stream.read(1 << 20)
+                found = _DIMENSION.search(chunk)
                 if found:
-                    col, row = found.group(1).decode(), int(found.group(2))
-                else:  # no dimension: look for any cell beyond column Z
-                    col, row, tail, chunk = "A", 1, b"", head
-                    while chunk:
-                        for wide in _WIDE_CELL.finditer(tail + chunk):
-                            letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", wide.group(1).decode()).groups()
-                            if column_index_from_string(letters) > column_index_from_string(col):
-                                col, row = letters, int(digits)
-                        tail, chunk = chunk[-200:], stream.read(1 << 20)
+                    widest, height = found.group(1).decode(), int(found.group(2))
+                    width = column_index_from_string(widest)
+                while chunk:
+                    text = tail + chunk
+                    for wide in _WIDE_CELL.finditer(text):
+                        if not text[wide.start() - 1:wide.start()].isspace():
+                            continue
+                        letters = re.match(r"[A-Z]+", wide.group(1).decode()).group(0)
+                        if column_index_from_string(letters) > width:
+                            widest, width = letters, column_index_from_string(letters)
+                    failed = error is None and b't="e"' in text and _ERROR_CELL.search(text)
+                    if failed:
+                        where = re.search(rb'\br="([A-Z]+\d+)"', failed.group(1))
+                        error = (where.group(1).decode() if where else "?", failed.group(2).decode())
+                    last = _LAST_ROW.match(text)
+                    if last:
+                        height = max(height, int(last.group(1)))
+                    tail, chunk = chunk[-200:], stream.read(1 << 20)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return  # the reader gives its own sentence for a damaged file
-    columns = column_index_from_string(col)
-    if columns > MAX_COLUMNS or columns * row > MAX_CELLS:
-        raise XladdinError(f"{path.name}, sheet {sheet}: the sheet reaches cell {col}{row}, far beyond "
-                           "a raw table; delete the stray cells right of and below the table "
+    if width > MAX_COLUMNS or width * height > MAX_CELLS:
+        raise XladdinError(f"{path.name}, sheet {sheet}: the sheet reaches cell {widest}{height}, far "
+                           "beyond a raw table; delete the stray cells right of and below the table "
                            "(Ctrl+End shows the last one) and save it again")
+    if error:
+        raise XladdinError(f"{path.name}, sheet {sheet}, cell {error[0]}: the cell shows the Excel "
+                           f"error {error[1]}, not a value; {_EXCEL_FIX}")
 
 
 def _sheet_part(book, sheet: str) -> str | None:
@@ -688,6 +855,7 @@ def read_raw(
             source = f"{path.name}, sheet {RAW_SHEET}"
         else:
             table, first, source = read_csv_table(path), 2, path.name
-        parts.append(normalize(table, source, first, flow=flow or flow_from_name(path),
-                               period=period))
+        has_flow = any(header_key(_unmangled(c)) == "flow" for c in table.columns)
+        parts.append(normalize(table, source, first, period=period,
+                               flow=flow or (None if has_flow else flow_from_name(path))))
     return RawData.concat(parts)

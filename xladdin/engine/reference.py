@@ -3,6 +3,11 @@
 They are facts copied from the customs code lists into ``xladdin/data``. Membership of a
 region (ASEAN, EU) is a table with dates, because it changes: Timor-Leste (144) joined
 ASEAN in October 2025, the United Kingdom left the EU in January 2020.
+
+Names are matched through one path (``partner_by_name``, ``province_by_name``): the customs
+name, the English name of the list, and the other names in ``aliases.csv`` (香港 for 中国香港,
+Macau, Chinese Taipei …), each with the source it comes from in its ``basis`` column.
+Registration codes finer than a province roll up to it (``province_of_codes``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,18 @@ def normalize_one(name: str) -> str:
     return name.strip().translate(_FULLWIDTH)
 
 
+def name_key(names: pd.Series) -> pd.Series:
+    """Names as looked up: ``normalize_name``, lower case, without dots, commas, apostrophes
+    and dashes ('Hong Kong, China', 'hong kong china' and 'HongKong China' agree)."""
+    return normalize_name(names).str.lower().str.replace(r"[.,'’\-]", "", regex=True)
+
+
+#: Registration (注册地) codes finer than a province: GB/T 2260 prefecture (4 digits, 4401
+#: 广州) and county (6 digits) codes, and customs' 5-digit domestic-region codes (44031) all
+#: begin with the 2-digit province code of provinces.csv, so they roll up to it.
+CITY_CODE = r"\d{4,6}"
+
+
 def _read(name: str) -> pd.DataFrame:
     with resources.files("xladdin.data").joinpath(name).open(encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype=str, keep_default_na=False)
@@ -54,6 +71,36 @@ class Reference:
     @cached_property
     def partner_codes(self) -> dict[str, str]:
         return {name: code for code, name in self.partner_names.items()}
+
+    @cached_property
+    def _aliases(self) -> pd.DataFrame:
+        return _read("aliases.csv")
+
+    def _by_name(self, dim: str, table: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for column in columns:
+            out.update(zip(name_key(table[column]), table["code"]))
+        aliases = self._aliases[self._aliases["dim"] == dim]
+        out.update(zip(name_key(aliases["alias"]), aliases["code"]))
+        return out
+
+    @cached_property
+    def partner_by_name(self) -> dict[str, str]:
+        """Partner code by any name it is written under (see ``name_key``)."""
+        return self._by_name("partner", self.partners, ("name_en", "name"))
+
+    @cached_property
+    def province_by_name(self) -> dict[str, str]:
+        """Province code by any name it is written under (see ``name_key``)."""
+        return self._by_name("province", self.provinces, ("name_en", "customs_name", "short_name"))
+
+    def province_of_codes(self, codes: pd.Series) -> pd.Series:
+        """Province codes from registration codes: '44' and '4' ('04'), and city-level codes
+        ('4401', '44031', '440106') rolled up to their province; <NA> where none fits."""
+        codes = codes.astype("str").str.strip()
+        short = codes.str.fullmatch(r"\d{1,2}")
+        province = codes.str.zfill(2).where(short, codes.str[:2].where(codes.str.fullmatch(CITY_CODE)))
+        return province.where(province.isin(self.province_short.keys()))
 
     @cached_property
     def province_short(self) -> dict[str, str]:

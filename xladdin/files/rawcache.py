@@ -32,7 +32,7 @@ from xladdin import __version__
 from xladdin.engine.raw import RAW_SHEET, RawData, read_raw
 from xladdin.errors import Finding, Findings, XladdinError
 
-FORMAT = 3  # bumped when the entry layout or the reading rules change
+FORMAT = 4  # bumped when the entry layout or the reading rules change
 MAX_BYTES = 512 * 1024 * 1024
 SUFFIX = ".arrow"
 _SHARED = "xl/sharedStrings.xml"
