@@ -66,8 +66,8 @@ def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     if rest.any():
         year_range = text[rest].str.extract(_YEAR_RANGE)
         two = text[rest].str.extract(_TWO)
-        firsts = (year_range[0] + "-" + year_range[1]).fillna(two[0])
-        lasts = (year_range[0] + "-" + year_range[2]).fillna(two[1])
+        firsts = _either(year_range[0] + "-" + year_range[1], two[0])
+        lasts = _either(year_range[0] + "-" + year_range[2], two[1])
         is_range = firsts.notna()
         if is_range.any():
             first, last = _month_parts(firsts[is_range]), _month_parts(lasts[is_range])
@@ -90,6 +90,15 @@ def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     why[five & why.isna()] = f"ambiguous (five digits, no date after 1990); {_TEXT_FIX}"
     why[out.isna() & why.isna()] = "not a month; write it as YYYY-MM, e.g. 2025-07"
     return out, why.where(out.isna())
+
+
+def _either(first: pd.Series, second: pd.Series) -> pd.Series:
+    """``first`` where it has text, else ``second``, as object text (no ``fillna``: pandas 2.2
+    would downcast an all-missing object column and warn)."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.where(first.notna(), first, second), index=first.index, dtype="object")
 
 
 def _one(value: object) -> str:
