@@ -140,7 +140,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     raw = args.raw or ([sample_path()] if args.demo else [])
     if not raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
-    return _report(init(args.workbook, raw, args.period, _settings(args), lite=args.lite))
+    outcome = init(args.workbook, raw, args.period, _settings(args), lite=args.lite)
+    status = _report(outcome)
+    if outcome.findings.of("error"):  # the workbook is the place to mend the rows: say so
+        print(f"{args.workbook} holds every input row, but its tables leave out what the errors above "
+              "name: mend those rows in 原始数据 (or the files) and run 'xladdin refresh'; refresh and "
+              "the ribbon publish nothing until then", file=sys.stderr)
+    return status
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:

@@ -279,7 +279,9 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
     bad = values.isna() | ~np.isfinite(values.fillna(0.0))
     huge = ~bad & (values.abs() > MAX_VALUE)
     if huge.any():
-        raise _row_error(source, rows[huge], header, f"{values[huge].iloc[0]:,.0f} USD is more than "
+        first = float(values[huge].iloc[0])
+        shown = f"{first:,.0f}" if abs(first) < 1e15 else f"{first:.4g}"  # never 300 digits
+        raise _row_error(source, rows[huge], header, f"{shown} USD is more than "
                          "ten trillion dollars, beyond any trade figure", "check the cell for extra digits")
     if bad.any():
         shown = str(column[bad].iloc[0]).strip()
