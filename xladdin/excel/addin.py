@@ -137,7 +137,7 @@ def _refresh(book: Any) -> RefreshReport:
     except XladdinError as exc:
         warnings.append(str(exc))
         pdf = None
-    write_word(plan, finished.with_suffix(".docx"), pdf)
+    write_word(engine, period, finished.with_suffix(".docx"), pdf, prepared.publication)
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)

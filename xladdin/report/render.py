@@ -192,14 +192,16 @@ def _entry(rows_of: _Rows, entries: list[dict], i: int) -> tuple[list[Cell], lis
     return rows_of.group(e["label"], e["value"], e["yoy"])
 
 
-def _layouts(edition: Edition, slots: int | None) -> dict[int, TableLayout]:
-    return layouts(edition.lang, slots or len(edition.spans))
+def _layouts(edition: Edition, slots: int | None, top: int) -> dict[int, TableLayout]:
+    """The tables' layouts in the target: its span groups (by default the edition's own) and
+    the report's ranked places."""
+    return layouts(edition.lang, slots or len(edition.spans), top)
 
 
 def build_table_body(engine: Engine, no: int, period: str, slots: int | None = None) -> Block:
     """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
     edition = engine.edition(period)
-    layout = _layouts(edition, slots)[no]
+    layout = _layouts(edition, slots, engine.settings.top_n)[no]
     body = compute_table(engine, no, period)
     return _block(layout.name("BODY"), _body(layout, edition, body, engine.settings.top_n))
 
@@ -254,7 +256,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     text_sheet = ws["sheets"]["text"]
     contents: list[list[Cell]] = [[ws["cover"]["contents_text"].format(
         sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
-    for no, layout in _layouts(edition, slots).items():
+    for no, layout in _layouts(edition, slots, top).items():
         spec = layout.spec
         title = table_words(spec, edition, words).title
         contents.append([title, layout.sheet])
