@@ -148,7 +148,7 @@ def test_one_colour_per_product_in_every_edition_and_format(editions, products, 
 
     from xladdin.engine.load import demo
     from xladdin.files.word import chart_png
-    from xladdin.report.document import report_document
+    from xladdin.report.compose import report_document
     from xladdin.report.render import build_plan
 
     drawn: list[tuple[list[str], list]] = []

@@ -125,7 +125,7 @@ def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None 
     import tempfile
 
     from xladdin.files.word import write_docx
-    from xladdin.report.document import report_document
+    from xladdin.report.compose import report_document
 
     report = report_document(engine, period, publication, forced)
 

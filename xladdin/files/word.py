@@ -13,9 +13,8 @@ import math
 from pathlib import Path
 
 from xladdin.files.workbook import write_atomic
-from xladdin.report.document import Chart, ReportDocument, Table
+from xladdin.report.document import DASH, Chart, ReportDocument, Table
 from xladdin.report.figures import product_colour
-from xladdin.report.render import DASH
 
 FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).
@@ -117,7 +116,8 @@ def _table(doc, table: Table, lang: str, listed: str) -> None:
     _paragraph(doc, table.title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4,
                keep_next=True, space_before=6)
     width, heads = table.columns, len(table.head)
-    grid = doc.add_table(rows=heads + len(table.body), cols=width)
+    body = [row for row in table.body if any(c.value not in (None, "") for c in row.cells)]  # places filled
+    grid = doc.add_table(rows=heads + len(body), cols=width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
@@ -143,11 +143,11 @@ def _table(doc, table: Table, lang: str, listed: str) -> None:
             taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
             placed.append((i, j, cell, True, False))
             j += cell.span
-    for i, row in enumerate(table.body, start=heads):
+    for i, row in enumerate(body, start=heads):
         if row.section:
             grid.cell(i, 0).merge(grid.cell(i, width - 1))
         placed += [(i, j, cell, False, row.section) for j, cell in enumerate(row.cells)]
-    last = heads + len(table.body) - 1
+    last = heads + len(body) - 1
     for i, j, cell, is_head, section in placed:
         text = _cell_text(cell.value, cell.format)
         para = grid.cell(i, j).paragraphs[0]

@@ -5,23 +5,22 @@ it, and the figures with their data: what a reader sees, in the edition's own sh
 groups, its ranked places, its language). Writers for a format (the Word edition) read only
 this; none of them needs defined names, merged-cell conventions or the workbook's layout.
 
-The document is made from the edition's own blocks of the render plan (``build_plan`` with
-the edition's span groups), turned once, here, into explicit structure: header cells with
-their spans, typed body cells, section rows, chart series.
+Tables are made here from the engine's figures (``table_of``); the render plan lays them
+into the workbook's named blocks, the Word edition writes them as they are. ``compose.py``
+puts the whole document together.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xladdin.engine.editions import word_set
 from xladdin.engine.metrics import Engine
-from xladdin.report.figures import ChartSpec, charts, words
-from xladdin.report.layout import TableLayout, layouts
-from xladdin.report.narrative import slots as text_layout
-from xladdin.report.render import DASH, TEXT, Plan, Publication, build_plan
+from xladdin.engine.tables import SPECS, compute_table, notes_of, span_header, table_words
+from xladdin.report.figures import ChartSpec
 
 Value = str | float | int | None
+TEXT = "@"  # the number format of text
+DASH = "—"  # a figure that cannot be computed (no base for a growth rate)
 
 
 @dataclass(frozen=True)
@@ -114,85 +113,57 @@ class ReportDocument:
         return [t for t in self.body if isinstance(t, Table)]
 
 
-def report_document(engine: Engine, period: str, publication: Publication | None = None,
-                    forced: tuple[str, ...] = ()) -> ReportDocument:
-    """The report for one period in its edition's shape."""
-    edition = engine.edition(period)
-    plan = build_plan(engine, period, publication, forced)  # the edition's own span groups
-    tables = [_table(plan, layout) for layout in
-              layouts(edition.lang, len(edition.spans), engine.settings.top_n).values()]
-    cover_words = word_set(plan.lang)["cover"]
-    text = lambda name: str(plan.block(name).values[0][0])  # noqa: E731
-    cover = Cover(text("COVER_TITLE"), text("COVER_SUBTITLE"), text("COVER_ISSUER"),
-                  text("COVER_DATE"), cover_words["contents"], cover_words["source"])
-    figure_words = words(plan.lang)
-    figures = tuple(Chart(spec, figure_words["caption"].format(n=n, title=spec.title), *_series(plan, spec))
-                    for n, spec in enumerate(charts(plan.lang), start=1))
-    return ReportDocument(plan.lang, period, cover, _body(plan, tables), figure_words["word_heading"],
-                          figures, tuple(cover_words["page_of"]))
+def table_of(engine: Engine, no: int, period: str, words: dict, products: str) -> Table:
+    """Table ``no`` for one period in its edition's shape: its span groups, its ranked places
+    (``settings.top_n``; places the data cannot fill stay as empty rows). ``words`` are the
+    edition's period words, ``products`` the product list of the notes."""
+    spec, edition = SPECS[no], engine.edition(period)
+    number = edition.words["number_format"]
+    tw = table_words(spec, edition, words)
+    spans = edition.spans
+    groups = [Cell(span_header(s, words), span=3 if spec.kind != "overview" else 2) for s in spans]
+    if spec.kind == "overview":
+        names = (tw.value_header, tw.yoy_header)
+        head = ((Cell(""), *groups), (Cell(""), *[Cell(h) for h in names * len(spans)]))
+    elif spec.kind == "composition":
+        names = (tw.value_header, tw.share_header, tw.yoy_header)
+        head = ((Cell(tw.name_header, rows=2), *groups), tuple(Cell(h) for h in names * len(spans)))
+    else:
+        names = (tw.name_header, tw.value_header, tw.yoy_header)
+        head = (tuple(groups), tuple(Cell(h) for h in names * len(spans)))
+    body = compute_table(engine, no, period)
+    rows: list[Row] = []
+    if spec.kind in ("overview", "composition"):
+        keys = ("value", "yoy") if spec.kind == "overview" else ("value", "share", "yoy")
+        rows = [Row(tuple(_group(r["label"], [r[s][k] for s in spans for k in keys], number))) for r in body]
+    else:
+        labels = edition.words["labels"]
+        if spec.regions:
+            rows.append(Row((Cell(labels["region_section"]),), section=True))
+            for r in body["regions"]:
+                cells = (c for s in spans for c in _group(r["label"], [r[s]["value"], r[s]["yoy"]], number))
+                rows.append(Row(tuple(cells)))
+            rows.append(Row((Cell(labels["top_section"].format(top=engine.settings.top_n)),), section=True))
+        for i in range(engine.settings.top_n):
+            rows.append(Row(tuple(c for s in spans for c in _place(body[s], i, number))))
+    notes = notes_of(spec, edition, words, engine.settings.net_yoy, products)
+    columns = sum(c.span for c in head[0])
+    return Table(no, spec.kind, tw.title, columns, head, tuple(rows), tuple(notes))
 
 
-def _body(plan: Plan, tables: list[Table]) -> tuple[Paragraph | Table, ...]:
-    """The text's pieces in order, each table after the paragraphs of its part (a subsection,
-    or a section without subsections), as the published report places them."""
-    items = [str(row[0] or "") for row in plan.block("TEXT_BODY").values]
-    kinds = text_layout(plan.lang)
-    if len(kinds) != len(items):
-        raise ValueError("the text block does not match the text layout")
-    out: list[Paragraph | Table] = []
-    queue = iter(tables)
-    for i, (text, kind) in enumerate(zip(items, kinds)):
-        out.append(Paragraph(kind, text))
-        ends_part = i + 1 == len(items) or kinds[i + 1] in ("section", "subsection")
-        if ends_part and kind != "section":
-            out.append(next(queue))
-    return tuple(out)
+def _figure(value: float | None, number: str) -> Cell:
+    if value is None or value != value:
+        return Cell(DASH)
+    return Cell(float(value), number)
 
 
-def _table(plan: Plan, layout: TableLayout) -> Table:
-    """One table from its blocks: the header's empty cells become spans, empty body rows
-    (places a short ranking leaves unfilled) are left out."""
-    width = layout.columns
-    head_rows = [list(r) + [None] * (width - len(r)) for r in plan.block(layout.name("HEAD")).values]
-    top, second = head_rows[0], head_rows[1]
-    head0, head1 = [], []
-    j = 0
-    while j < width:  # a header cell followed by empty ones spans them
-        k = j + 1
-        while k < width and top[k] is None:
-            k += 1
-        tall = k - j == 1 and second[j] is None  # the name column's header spans both rows
-        head0.append(Cell(top[j], span=k - j, rows=2 if tall else 1))
-        if k - j > 1 or not tall:
-            head1 += [Cell(v) for v in second[j:k]]
-        j = k
-    body = plan.block(layout.name("BODY"))
-    rows = []
-    for values, formats in zip(body.values, body.formats):
-        if not any(v not in (None, "") for v in values):
-            continue
-        if values[0] and all(v is None for v in values[1:]):
-            rows.append(Row((Cell(values[0]),), section=True))
-        else:
-            rows.append(Row(tuple(Cell(v, f) for v, f in zip(values, formats))))
-    notes = tuple(str(n[0]) for n in plan.block(layout.name("NOTES")).values if n and n[0]) \
-        if layout.note_rows else ()
-    title = str(plan.block(layout.name("TITLE")).values[0][0])
-    return Table(layout.no, layout.spec.kind, title, width, (tuple(head0), tuple(head1)), tuple(rows), notes)
+def _group(label: Value, numbers: list[float | None], number: str) -> list[Cell]:
+    return [Cell(label), *(_figure(n, number) for n in numbers)]
 
 
-def _series(plan: Plan, spec: ChartSpec) -> tuple[tuple[str, ...], tuple]:
-    """A chart's categories and series from the plan's blocks, as the workbook chart reads them
-    (a YoY chart from its first month with a figure)."""
-    rows = plan.block(spec.block).values
-    first = spec.first - 1
-    rows = rows[first:] if spec.count is None else rows[first:first + spec.count]
-    rows = [r for r in rows if r and r[0] not in (None, "")]
-    if spec.from_first_value:
-        start = next((i for i, r in enumerate(rows)
-                      if any(isinstance(r[col - 1], (int, float)) for col, _ in spec.series)), 0)
-        rows = rows[start:]
-    categories = tuple(str(r[spec.categories - 1]) for r in rows)
-    numbers = tuple((title, tuple(r[col - 1] if isinstance(r[col - 1], (int, float)) else None for r in rows))
-                    for col, title in spec.series)
-    return categories, numbers
+def _place(entries: list[dict], i: int, number: str) -> list[Cell]:
+    """Place ``i`` of a ranking in one span group; empty where fewer keys than places."""
+    if i >= len(entries):
+        return [Cell(None), Cell(None, number), Cell(None, number)]
+    e = entries[i]
+    return _group(e["label"], [e["value"], e["yoy"]], number)

@@ -19,14 +19,12 @@ from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.tables import (
-    compute_table,
     compute_tables,
-    notes_of,
     product_list,
-    span_header,
-    table_words,
 )
 from xladdin.errors import XladdinError
+from xladdin.report.document import DASH, TEXT, table_of  # noqa: F401  (DASH: re-exported)
+from xladdin.report.document import Table as DocTable
 from xladdin.report.figures import (
     CHART_PAGES,
     HIST_BODY,
@@ -46,8 +44,6 @@ from xladdin.report.layout import (
 from xladdin.report.narrative import PHRASES, draft, slots
 
 NUMBER = "0.0;-0.0;0.0"
-TEXT = "@"
-DASH = "—"
 Cell = str | float | int | None
 
 
@@ -115,81 +111,35 @@ def cover_date(value: object) -> str:
     return str(value)
 
 
-def _num(value: float | None, number: str) -> tuple[Cell, str]:
-    if value is None or value != value:
-        return DASH, TEXT
-    return float(value), number
+def _head_block(table: DocTable, layout: TableLayout) -> list[list[Cell]]:
+    """The header rows on the sheet: a spanning cell's value in its first cell, ``None`` in
+    the cells it covers (merged in the template) and in span groups the edition does not show."""
+    grid: list[list[Cell]] = [[None] * layout.columns for _ in table.head]
+    taken: set[tuple[int, int]] = set()
+    for i, cells in enumerate(table.head):
+        j = 0
+        for cell in cells:
+            while (i, j) in taken:
+                j += 1
+            grid[i][j] = cell.value
+            taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
+            j += cell.span
+    return grid
 
 
-class _Rows:
-    """Body rows of one table in one edition: label cells and numbers per span group."""
-
-    def __init__(self, layout: TableLayout, edition: Edition) -> None:
-        self.layout, self.spans = layout, edition.spans
-        self.number = edition.words["number_format"]
-        self.pad = layout.spans - len(self.spans)  # span groups left blank in the target
-
-    def group(self, label: str | None, *numbers: float | None) -> tuple[list[Cell], list[str]]:
-        cells = [_num(n, self.number) for n in numbers]
-        return [label, *(c for c, _ in cells)], [TEXT, *(f for _, f in cells)]
-
-    def blank(self, width: int) -> tuple[list[Cell], list[str]]:
-        return [None] * width * self.pad, [TEXT] * width * self.pad
-
-
-def _headers(layout: TableLayout, edition: Edition, words: dict) -> list[list[Cell]]:
-    spec = layout.spec
-    tw = table_words(spec, edition, words)
-    spans = edition.spans
-    pad = layout.spans - len(spans)
-    if spec.kind == "overview":
-        top = [""] + [c for s in spans for c in (span_header(s, words), None)] + [None] * 2 * pad
-        return [top, [""] + [tw.value_header, tw.yoy_header] * len(spans) + [None] * 2 * pad]
-    if spec.kind == "composition":
-        head = [tw.value_header, tw.share_header, tw.yoy_header]
-        top = [tw.name_header] + [c for s in spans for c in (span_header(s, words), None, None)]
-        return [top + [None] * 3 * pad, [None] + head * len(spans) + [None] * 3 * pad]
-    head = [tw.name_header, tw.value_header, tw.yoy_header]
-    top = [c for s in spans for c in (span_header(s, words), None, None)]
-    return [top + [None] * 3 * pad, head * len(spans) + [None] * 3 * pad]
-
-
-def _body(layout: TableLayout, edition: Edition, body, top: int) -> list[tuple[list[Cell], list[str]]]:
-    kind, rows_of = layout.spec.kind, _Rows(layout, edition)
-    spans = edition.spans
-
-    def line(groups: list[tuple[list[Cell], list[str]]], width: int) -> tuple[list[Cell], list[str]]:
-        blank = rows_of.blank(width)
-        values = [v for g in groups for v in g[0]] + blank[0]
-        formats = [f for g in groups for f in g[1]] + blank[1]
-        return values, formats
-
-    if kind in ("overview", "composition"):
-        keys = ("value", "yoy") if kind == "overview" else ("value", "share", "yoy")
-        out = []
-        for r in body:
-            values, formats = rows_of.group(r["label"], *(r[s][k] for s in spans for k in keys))
-            blank = rows_of.blank(len(keys))
-            out.append((values + blank[0], formats + blank[1]))
-        return out
-    words = edition.words["labels"]
-    rows: list[tuple[list[Cell], list[str]]] = []
+def _body_block(table: DocTable, layout: TableLayout) -> list[tuple[list[Cell], list[str]]]:
+    """The body rows on the sheet: a section row's words in its first cell, span groups the
+    edition does not show (the 1-2月 issue in the monthly workbook) left blank."""
     width = layout.columns
-    if layout.spec.regions:
-        rows.append(([words["region_section"]] + [None] * (width - 1), [TEXT] * width))
-        for r in body["regions"]:
-            rows.append(line([rows_of.group(r["label"], r[s]["value"], r[s]["yoy"]) for s in spans], 3))
-        rows.append(([words["top_section"].format(top=top)] + [None] * (width - 1), [TEXT] * width))
-    for i in range(layout.body_rows - len(rows)):
-        rows.append(line([_entry(rows_of, body[s], i) for s in spans], 3))
+    pad = width - table.columns
+    rows = []
+    for row in table.body:
+        if row.section:
+            rows.append(([row.cells[0].value] + [None] * (width - 1), [TEXT] * width))
+        else:
+            rows.append(([c.value for c in row.cells] + [None] * pad,
+                         [c.format for c in row.cells] + [TEXT] * pad))
     return rows
-
-
-def _entry(rows_of: _Rows, entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
-    if i >= len(entries):  # fewer keys than places: leave the row empty
-        return [None, None, None], [TEXT, rows_of.number, rows_of.number]
-    e = entries[i]
-    return rows_of.group(e["label"], e["value"], e["yoy"])
 
 
 def _layouts(edition: Edition, slots: int | None, top: int) -> dict[int, TableLayout]:
@@ -202,8 +152,9 @@ def build_table_body(engine: Engine, no: int, period: str, slots: int | None = N
     """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
     edition = engine.edition(period)
     layout = _layouts(edition, slots, engine.settings.top_n)[no]
-    body = compute_table(engine, no, period)
-    return _block(layout.name("BODY"), _body(layout, edition, body, engine.settings.top_n))
+    words = edition.period_words(period, engine.settings.top_n)
+    table = table_of(engine, no, period, words, product_list(engine, edition))
+    return _block(layout.name("BODY"), _body_block(table, layout))
 
 
 def _block(name: str, rows: list[tuple[list[Cell], list[str]]]) -> Block:
@@ -257,14 +208,12 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     contents: list[list[Cell]] = [[ws["cover"]["contents_text"].format(
         sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
     for no, layout in _layouts(edition, slots, top).items():
-        spec = layout.spec
-        title = table_words(spec, edition, words).title
-        contents.append([title, layout.sheet])
-        blocks.append(_text_block(layout.name("TITLE"), [[title]]))
-        blocks.append(_text_block(layout.name("HEAD"), _headers(layout, edition, words)))
-        body = compute_table(engine, no, period)
-        blocks.append(_block(layout.name("BODY"), _body(layout, edition, body, top)))
-        notes = notes_of(spec, edition, words, engine.settings.net_yoy, products)
+        table = table_of(engine, no, period, words, products)
+        contents.append([table.title, layout.sheet])
+        blocks.append(_text_block(layout.name("TITLE"), [[table.title]]))
+        blocks.append(_text_block(layout.name("HEAD"), _head_block(table, layout)))
+        blocks.append(_block(layout.name("BODY"), _body_block(table, layout)))
+        notes = list(table.notes)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
