@@ -123,3 +123,28 @@ def test_top_is_refused_where_the_workbook_has_fixed_places(tmp_path, capsys):
                  "-o", str(tmp_path / "b.xlsx")]) == 2
     assert re.search(r"--top 15 with --template", capsys.readouterr().err)
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_report_document_tables_cover_their_columns():
+    """Every header row and body row of the document's tables covers exactly its columns, in
+    a usual and a 1-2月 issue; a ranking has ``top`` places (empty ones where the data has fewer)."""
+    from xladdin.engine.load import demo
+    from xladdin.engine.settings import Settings
+    from xladdin.report.compose import report_document
+    from xladdin.report.document import Table
+
+    for settings, period, columns in ((Settings(top_n=12), "2025-07", [5, 7, 7, 6, 6, 6, 6]),
+                                      (Settings(jan_feb=True), "2025-02", ONE_SPAN)):
+        document = report_document(demo(settings), period)
+        tables = [piece for piece in document.body if isinstance(piece, Table)]
+        assert [t.no for t in tables] == list(range(1, 8)) and [t.columns for t in tables] == columns
+        for table in tables:
+            assert sum(c.span for c in table.head[0]) == table.columns
+            tall = sum(c.span for c in table.head[0] if c.rows == 2)
+            assert sum(c.span for c in table.head[1]) + tall == table.columns
+            for row in table.body:
+                assert len(row.cells) == (1 if row.section else table.columns)
+            if table.kind == "ranking":
+                places = [r for r in table.body if not r.section]
+                regions = 2 if table.no in (4, 5) else 0
+                assert len(places) == regions + settings.top_n
