@@ -157,7 +157,7 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     for the edition (its language, its span groups); a restyled template has the monthly
     template's two span groups."""
     book = open_template(template, engine.edition(period), engine.settings.top_n)
-    plan = render(book, engine, period, publication, forced, slots=2 if template else None)
+    plan = render(book, engine, period, publication, forced, span_groups=2 if template else None)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
 
@@ -200,7 +200,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     book = make_template(Edition(engine.settings.lang))
     write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
-    plan = render(book, engine, period, slots=2)
+    plan = render(book, engine, period, span_groups=2)
     progress(f"writing {out.name}")
     finish = None
     if lite:

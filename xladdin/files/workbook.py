@@ -185,8 +185,8 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
 
 
 def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
-           forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
-    plan = build_plan(engine, period, publication, forced, slots)
+           forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
+    plan = build_plan(engine, period, publication, forced, span_groups)
     apply(plan, OpenpyxlBackend(book))
     add_charts(book, plan.lang)
     return plan

@@ -9,7 +9,7 @@ from xladdin.engine.metrics import Engine
 from xladdin.engine.tables import SPECS, product_list
 from xladdin.report.document import Chart, Cover, Paragraph, ReportDocument, Table, table_of
 from xladdin.report.figures import ChartSpec, charts, words
-from xladdin.report.narrative import slots as text_layout
+from xladdin.report.narrative import text_row_kinds
 from xladdin.report.render import Plan, Publication, build_plan
 
 
@@ -39,7 +39,7 @@ def _body(plan: Plan, tables: list[Table]) -> tuple[Paragraph | Table, ...]:
     """The text's pieces in order, each table after the paragraphs of its part (a subsection,
     or a section without subsections), as the published report places them."""
     items = [str(row[0] or "") for row in plan.block("TEXT_BODY").values]
-    kinds = text_layout(plan.lang)
+    kinds = text_row_kinds(plan.lang)
     if len(kinds) != len(items):
         raise ValueError("the text block does not match the text layout")
     out: list[Paragraph | Table] = []

@@ -105,7 +105,7 @@ TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "prod
 
 
 def text_row_heights(kinds: list[str], parts: list[str], lines: dict | None = None) -> list[float]:
-    """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.slots``, ``parts`` the
+    """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.text_row_kinds``, ``parts`` the
     paragraph kind of each subsection (overview, products, …) in order."""
     heights, part = [], -1
     for i, kind in enumerate(kinds):

@@ -41,7 +41,7 @@ from xladdin.report.layout import (
     layouts,
     text_row_heights,
 )
-from xladdin.report.narrative import PHRASES, draft, slots
+from xladdin.report.narrative import PHRASES, draft, text_row_kinds
 
 NUMBER = "0.0;-0.0;0.0"
 Cell = str | float | int | None
@@ -142,16 +142,16 @@ def _body_block(table: DocTable, layout: TableLayout) -> list[tuple[list[Cell], 
     return rows
 
 
-def _layouts(edition: Edition, slots: int | None, top: int) -> dict[int, TableLayout]:
+def _layouts(edition: Edition, span_groups: int | None, top: int) -> dict[int, TableLayout]:
     """The tables' layouts in the target: its span groups (by default the edition's own) and
     the report's ranked places."""
-    return layouts(edition.lang, slots or len(edition.spans), top)
+    return layouts(edition.lang, span_groups or len(edition.spans), top)
 
 
-def build_table_body(engine: Engine, no: int, period: str, slots: int | None = None) -> Block:
+def build_table_body(engine: Engine, no: int, period: str, span_groups: int | None = None) -> Block:
     """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
     edition = engine.edition(period)
-    layout = _layouts(edition, slots, engine.settings.top_n)[no]
+    layout = _layouts(edition, span_groups, engine.settings.top_n)[no]
     words = edition.period_words(period, engine.settings.top_n)
     table = table_of(engine, no, period, words, product_list(engine, edition))
     return _block(layout.name("BODY"), _body_block(table, layout))
@@ -169,7 +169,7 @@ def text_heights(lang: str = "zh") -> list[float]:
     """正文's row heights, from the slot layout of the text in one language."""
     phrases = PHRASES[lang]
     parts = [what.partition(":")[0] for _, subs in phrases["sections"] for _, what in subs]
-    return text_row_heights(slots(lang), parts, phrases.get("lines"))
+    return text_row_heights(text_row_kinds(lang), parts, phrases.get("lines"))
 
 
 def report_pages(lang: str = "zh", spans: int = 2) -> dict[str, int]:
@@ -188,11 +188,11 @@ def text_block(engine: Engine, period: str, result: dict | None = None) -> Block
 
 
 def build_plan(engine: Engine, period: str, publication: Publication | None = None,
-               forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
+               forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
     """Every block of the workbook for one period: cover, text, tables 1–7.
 
     ``forced``: the audit's errors a report was made despite (--force); the cover says so,
-    so such a workbook is never mistaken for a clean one. ``slots`` is the number of span
+    so such a workbook is never mistaken for a clean one. ``span_groups`` is the number of span
     groups the target workbook's tables have (2 in the monthly template); by default the
     edition's own (1 for the January–February issue).
     """
@@ -200,14 +200,14 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     edition = engine.edition(period)
     top = engine.settings.top_n
     words = edition.period_words(period, top)
-    ws = edition.words
+    edition_words = edition.words
     products = product_list(engine, edition)
     blocks: list[Block] = [text_block(engine, period)]
     sections = [heading for heading, _ in PHRASES[edition.lang]["sections"]]
-    text_sheet = ws["sheets"]["text"]
-    contents: list[list[Cell]] = [[ws["cover"]["contents_text"].format(
+    text_sheet = edition_words["sheets"]["text"]
+    contents: list[list[Cell]] = [[edition_words["cover"]["contents_text"].format(
         sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
-    for no, layout in _layouts(edition, slots, top).items():
+    for no, layout in _layouts(edition, span_groups, top).items():
         table = table_of(engine, no, period, words, products)
         contents.append([table.title, layout.sheet])
         blocks.append(_text_block(layout.name("TITLE"), [[table.title]]))
@@ -219,25 +219,26 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
     chart_words = figure_words(edition.lang)
-    chart_sheet, history_sheet = ws["sheets"]["charts"], ws["sheets"]["history"]
+    chart_sheet, history_sheet = edition_words["sheets"]["charts"], edition_words["sheets"]["history"]
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
         _text_block("HIST_TITLE", [[chart_words["title"]]]),
         _text_block("HIST_NOTE", [[chart_words["note"]]]),
         _text_block("HIST_HEAD", history_head(edition.lang)),
-        Block(HIST_BODY, history, [[TEXT] + [ws["number_format"]] * len(COLUMNS) for _ in history]),
+        Block(HIST_BODY, history,
+              [[TEXT] + [edition_words["number_format"]] * len(COLUMNS) for _ in history]),
     ]
     # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
     first, last = (history[0][0], history[-1][0]) if history else ("—", "—")
     contents += [[chart_words["charts_contents"].format(sheet=chart_sheet), chart_sheet],
                  [chart_words["history_contents"].format(sheet=history_sheet, first=first, last=last),
                   history_sheet]]
-    pages = report_pages(edition.lang, slots or len(edition.spans))
+    pages = report_pages(edition.lang, span_groups or len(edition.spans))
     contents = [[title, pages[sheet]] for title, sheet in contents]
-    cover = ws["cover"]
-    issuer, published = publication.in_words(ws)
+    cover = edition_words["cover"]
+    issuer, published = publication.in_words(edition_words)
     cover_notes = [str(words["cover_period"]), cover["unit"],
-                   ws["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
+                   edition_words["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
     blocks += [
         _text_block("COVER_TITLE", [[cover["title"]]]),
         _text_block("COVER_SUBTITLE", [[cover["subtitle"].format(**words)

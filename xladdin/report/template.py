@@ -43,7 +43,7 @@ from xladdin.report.layout import (
     TableLayout,
     layouts,
 )
-from xladdin.report.narrative import slots
+from xladdin.report.narrative import text_row_kinds
 from xladdin.report.render import report_pages, text_heights
 
 CONTENTS_ROWS = 1 + len(SPECS) + 2  # 正文, the seven tables, 图表 and 月度数据
@@ -212,7 +212,7 @@ def _text_sheet(book: Workbook, edition: Edition) -> None:
     fonts = {"section": Font(name=FONT, size=12, bold=True),
              "subsection": Font(name=FONT, size=11, bold=True),
              "paragraph": Font(name=FONT, size=10.5), "footnote": Font(name=FONT, size=9)}
-    kinds = slots(edition.lang)
+    kinds = text_row_kinds(edition.lang)
     row = 1
     for i, (kind, height) in enumerate(zip(kinds, text_heights(edition.lang))):
         cell = ws.cell(row + i, 1)
