@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,6 @@ from xladdin.files.workbook import (
     check_output,
     check_workbook,
     finished_name,
-    progress,
     refuse_finished_copy,
     render,
     save_atomic,
@@ -38,6 +38,13 @@ from xladdin.report.layout import TOP_N
 from xladdin.report.pipeline import forced, prepare_report
 from xladdin.report.render import Block, Plan, Publication, apply
 from xladdin.report.template import make_template
+
+
+def progress(message: str) -> None:
+    """Say what long work is doing, on a terminal only (scripts and pipes stay quiet). The
+    jobs say it; the file back ends below them print nothing."""
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
 
 
 @dataclass

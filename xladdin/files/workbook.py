@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import tempfile
 from collections.abc import Callable
 from copy import copy
@@ -30,12 +29,6 @@ from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
 FLOW_CN = {"export": "出口", "import": "进口"}
-
-
-def progress(message: str) -> None:
-    """Say what long work is doing, on a terminal only (scripts and pipes stay quiet)."""
-    if sys.stderr.isatty():
-        print(f"… {message}", file=sys.stderr, flush=True)
 
 
 class OpenpyxlBackend:
