@@ -25,7 +25,7 @@ from xladdin.excel import addin as addin_module
 from xladdin.excel import udf
 from xladdin.excel.addin import XLWINGS_VERSION, build_addin, doctor, install_addin
 from xladdin.excel.vba import RIBBON_CALLBACK, udf_wrappers, xlwings_dir
-from xladdin.report.layout import LAYOUTS
+from xladdin.report.layout import layouts
 from xladdin.report.render import build_plan
 
 
@@ -35,7 +35,7 @@ def live(tmp_path, monkeypatch):
     path = tmp_path / "月报.xlsx"
     assert main(["init", str(path), "--demo"]) == 0
     book = load_workbook(path)
-    for layout in LAYOUTS.values():
+    for layout in layouts().values():
         sheet, ref = next(iter(book.defined_names[layout.name("BODY")].destinations))
         c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
         for row in book[sheet].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):

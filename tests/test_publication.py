@@ -148,7 +148,7 @@ def test_one_colour_per_product_in_every_edition_and_format(editions, products, 
 
     from xladdin.engine.load import demo
     from xladdin.files.word import chart_png
-    from xladdin.report.figures import charts
+    from xladdin.report.compose import report_document
     from xladdin.report.render import build_plan
 
     drawn: list[tuple[list[str], list]] = []
@@ -162,10 +162,13 @@ def test_one_colour_per_product_in_every_edition_and_format(editions, products, 
     from xladdin.engine.metrics import Settings
 
     for lang in ("zh", "en"):
-        plan = build_plan(demo(Settings(lang=lang)), "2025-07")
-        for spec in charts(lang)[2:4]:
+        engine = demo(Settings(lang=lang))
+        plan = build_plan(engine, "2025-07")
+        figures = report_document(engine, "2025-07").charts
+        for chart in figures[2:4]:
+            spec = chart.spec
             drawn.clear()
-            chart_png(plan, spec)
+            chart_png(chart)
             names = [str(r[0]) for r in plan.block(spec.block).values[:5]]
             for name, colour in zip(names, drawn[0]):
                 assert by_code[code[name]] == {colour.lstrip("#").upper()}, name

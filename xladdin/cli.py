@@ -189,8 +189,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from xladdin.files.importer import import_into
+    from xladdin.jobs import progress
 
-    result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period)
+    result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period,
+                         progress=progress)
     _warn(result.findings)
     if result.upgraded:
         print(result.upgraded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,6 @@ from xladdin.files.workbook import (
     check_output,
     check_workbook,
     finished_name,
-    progress,
     refuse_finished_copy,
     render,
     save_atomic,
@@ -34,9 +34,17 @@ from xladdin.files.workbook import (
     write_settings,
 )
 from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.report.layout import TOP_N
 from xladdin.report.pipeline import forced, prepare_report
 from xladdin.report.render import Block, Plan, Publication, apply
 from xladdin.report.template import make_template
+
+
+def progress(message: str) -> None:
+    """Say what long work is doing, on a terminal only (scripts and pipes stay quiet). The
+    jobs say it; the file back ends below them print nothing."""
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -53,10 +61,14 @@ class Outcome:
     upgraded: str | None = None  # what an upgrade of an older workbook added, in one line
 
 
-def open_template(template: Path | None, edition: Edition | None = None):
-    """The bundled template for an edition (made in memory) or an analyst's restyled copy."""
+def open_template(template: Path | None, edition: Edition | None = None, top: int = TOP_N):
+    """The bundled template for an edition and a number of ranked places (made in memory) or
+    an analyst's restyled copy (sized as the monthly workbook: ten places)."""
     if template is None:
-        return make_template(edition)
+        return make_template(edition, top)
+    if top != TOP_N:
+        raise XladdinError(f"--top {top} with --template: a restyled template's ranked tables have "
+                           f"{TOP_N} places; leave out --top or --template")
     try:
         return load_workbook(template)
     except FileNotFoundError:
@@ -86,7 +98,8 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     progress(f"computing tables for {period}")
     plan = write_finished(engine, period, out, raw if include_raw else None, template,
                           forced=forced(found))
-    return Outcome([out, *write_word(plan, docx, pdf)], period, engine, plan, found)
+    written = write_word(engine, period, docx, pdf, forced=forced(found))
+    return Outcome([out, *written], period, engine, plan, found)
 
 
 def check_docx(docx: Path | None, *others: Path, pdf: Path | None = None) -> None:
@@ -109,19 +122,24 @@ def check_word_fonts(word: Path | None, lang: str) -> None:
         require_cjk_font()
 
 
-def write_word(plan: Plan, docx: Path | None, pdf: Path | None = None) -> list[Path]:
-    """The Word edition of a rendered plan, if asked for, and its PDF (made from a Word
-    edition in a temporary folder when only the PDF is asked for)."""
+def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None = None,
+               publication: Publication | None = None, forced: tuple[str, ...] = ()) -> list[Path]:
+    """The Word edition of a period's report document (in its edition's own shape, whatever
+    the workbook's), if asked for, and its PDF (made from a Word edition in a temporary
+    folder when only the PDF is asked for)."""
     if docx is None and pdf is None:
         return []
     import tempfile
 
     from xladdin.files.word import write_docx
+    from xladdin.report.compose import report_document
+
+    report = report_document(engine, period, publication, forced)
 
     written = []
     if docx is not None:
         progress(f"writing {Path(docx).name}")
-        write_docx(plan, Path(docx))
+        write_docx(report, Path(docx))
         written.append(Path(docx))
     if pdf is not None:
         from xladdin.files.pdf import write_pdf
@@ -130,7 +148,7 @@ def write_word(plan: Plan, docx: Path | None, pdf: Path | None = None) -> list[P
         with tempfile.TemporaryDirectory(prefix="xladdin-") as work:
             source = Path(docx) if docx is not None else Path(work, Path(pdf).with_suffix(".docx").name)
             if docx is None:
-                write_docx(plan, source)
+                write_docx(report, source)
             write_pdf(source, Path(pdf))
         written.append(Path(pdf))
     return written
@@ -145,8 +163,8 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     copy that cannot be written leaves the workbook as it was). The bundled template is made
     for the edition (its language, its span groups); a restyled template has the monthly
     template's two span groups."""
-    book = open_template(template, engine.edition(period))
-    plan = render(book, engine, period, publication, forced, slots=2 if template else None)
+    book = open_template(template, engine.edition(period), engine.settings.top_n)
+    plan = render(book, engine, period, publication, forced, span_groups=2 if template else None)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
 
@@ -176,6 +194,10 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     if out.exists():
         raise XladdinError(f"{out}: the file exists; init never overwrites a workbook, use "
                            "'xladdin refresh' on it or choose another name")
+    if settings is not None and settings.top_n != TOP_N:
+        raise XladdinError(f"--top {settings.top_n}: the monthly workbook's ranked tables have "
+                           f"{TOP_N} places (their cells have defined names); use 'xladdin build "
+                           f"--top {settings.top_n}' for a finished copy with more or fewer")
     for item in raw_paths:
         refuse_finished_copy(item)
     progress("reading raw data")
@@ -185,7 +207,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     book = make_template(Edition(engine.settings.lang))
     write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
-    plan = render(book, engine, period, slots=2)
+    plan = render(book, engine, period, span_groups=2)
     progress(f"writing {out.name}")
     finish = None
     if lite:
@@ -235,7 +257,8 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                            publication=prepared.publication, forced=forced(found), then=commit)
         finally:
             patch.close()
-    return Outcome([path, finished, *write_word(plan, docx, pdf)], period, engine, plan, found, notes,
+    written = write_word(engine, period, docx, pdf, prepared.publication, forced(found))
+    return Outcome([path, finished, *written], period, engine, plan, found, notes,
                    upgraded)
 
 

@@ -820,20 +820,9 @@ def check_extent(path: Path, sheet: str) -> None:
 
 def _sheet_part(book, sheet: str) -> str | None:
     """The zip member of a sheet, from workbook.xml and its relationships."""
-    import posixpath
+    from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
-    from lxml import etree
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    rels = {r.get("Id"): r.get("Target")
-            for r in etree.fromstring(book.read("xl/_rels/workbook.xml.rels"))}
-    for node in etree.fromstring(book.read("xl/workbook.xml")).iter(f"{main}sheet"):
-        if node.get("name") == sheet and rels.get(node.get(rel)):
-            target = rels[node.get(rel)]
-            return target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
-    return None
+    return sheet_parts(book.read(WORKBOOK), book.read(WORKBOOK_RELS)).get(sheet)
 
 
 def read_raw(

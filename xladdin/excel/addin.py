@@ -137,7 +137,7 @@ def _refresh(book: Any) -> RefreshReport:
     except XladdinError as exc:
         warnings.append(str(exc))
         pdf = None
-    write_word(plan, finished.with_suffix(".docx"), pdf)
+    write_word(engine, period, finished.with_suffix(".docx"), pdf, prepared.publication)
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
@@ -266,24 +266,23 @@ def _cell_value(cell: ET.Element, shared: list[str]) -> Any:
 def read_addin(path: Path) -> tuple[list[tuple[str, Any]], str]:
     """The config rows (A1 down to the first empty key, as xlwings reads them) and the build
     stamp of an add-in file."""
+    from lxml.etree import XMLSyntaxError
+
+    from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+
     try:
         with zipfile.ZipFile(path) as z:
-            book = ET.fromstring(z.read("xl/workbook.xml"))
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            parts = sheet_parts(z.read(WORKBOOK), z.read(WORKBOOK_RELS))
             names = z.namelist()
             shared = ([("".join(t.text or "" for t in si.iterfind(".//m:t", _NS)))
                        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iterfind("m:si", _NS)]
                       if "xl/sharedStrings.xml" in names else [])
             core = z.read("docProps/core.xml").decode("utf-8")
-            sheet_id = next((s.get(f"{{{_NS['r']}}}id") for s in book.iterfind(".//m:sheet", _NS)
-                             if s.get("name") == CONFIG_SHEET), None)
-            if sheet_id is None:
+            if CONFIG_SHEET not in parts:
                 raise XladdinError(f"{path}: has no {CONFIG_SHEET} sheet, so it is not xladdin's add-in; "
                                    "run 'xladdin addin install'")
-            target = next(r.get("Target") for r in rels.iterfind("p:Relationship", _NS)
-                          if r.get("Id") == sheet_id)
-            sheet = ET.fromstring(z.read("xl/" + target.lstrip("/").removeprefix("xl/")))
-    except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError, StopIteration) as exc:
+            sheet = ET.fromstring(z.read(parts[CONFIG_SHEET] or "(no relationship)"))
+    except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError, XMLSyntaxError) as exc:
         raise XladdinError(f"{path}: not a readable add-in ({exc}); run 'xladdin addin install'") from None
     cells = {c.get("r"): _cell_value(c, shared) for c in sheet.iterfind(".//m:c", _NS)}
     rows = []

@@ -7,6 +7,7 @@ Rows of the sheet that are not replaced stay exactly as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from xladdin.engine.reference import load_reference
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.upgrade import upgrade
-from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook, progress
+from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook
 from xladdin.files.xlsxpatch import XlsxPatch
 
 
@@ -53,17 +54,19 @@ def _describe(row: pd.Series) -> str:
 
 
 def import_into(files: list[Path], workbook: Path, flow: str | None = None,
-                data_period: str | None = None) -> ImportResult:
+                data_period: str | None = None,
+                progress: Callable[[str], None] = lambda message: None) -> ImportResult:
+    """``progress`` hears what long work is doing (the command line shows it on a terminal)."""
     workbook = Path(workbook)
     if not workbook.exists() and not workbook.is_dir():
         raise XladdinError(f"{workbook}: no such workbook; create one with 'xladdin init'")
     check_workbook(workbook)
     with WorkbookLock(workbook) as lock:
-        return _import(files, workbook, lock, flow, data_period)
+        return _import(files, workbook, lock, flow, data_period, progress)
 
 
 def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | None,
-            data_period: str | None) -> ImportResult:
+            data_period: str | None, progress: Callable[[str], None]) -> ImportResult:
     progress("reading the downloads")
     new = read_raw(files, flow=flow, period=data_period)
     result = ImportResult(0, 0, findings=new.findings)

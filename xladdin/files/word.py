@@ -1,8 +1,8 @@
-"""The Word edition: the report as the lab publishes it, from the same render plan.
+"""The Word edition: the report as the lab publishes it, written from the report document.
 
 Cover, the text with each table after the paragraphs that discuss it (as the published
-report places them), then the charts as pictures (drawn with matplotlib from the same blocks
-the workbook's charts read). Header and footer carry the report title and page numbers. An
+report places them), then the charts as pictures (drawn with matplotlib from the data the
+workbook's charts read). Header and footer carry the report title and page numbers. An
 analyst edits the wording in Word and publishes; nothing in the file needs Python.
 """
 
@@ -12,11 +12,9 @@ import io
 import math
 from pathlib import Path
 
-from xladdin.engine.editions import word_set
 from xladdin.files.workbook import write_atomic
-from xladdin.report.figures import ChartSpec, charts, product_colour, words
-from xladdin.report.layout import LAYOUTS
-from xladdin.report.render import DASH, Plan
+from xladdin.report.document import DASH, Chart, ReportDocument, Table
+from xladdin.report.figures import product_colour
 
 FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).
@@ -90,17 +88,17 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _header_footer(doc, plan: Plan) -> None:
+def _header_footer(doc, report: ReportDocument) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     section = doc.sections[0]
     section.different_first_page_header_footer = True  # the cover carries neither
     head = section.header.paragraphs[0]
-    _font(head.add_run(str(plan.block("COVER_TITLE").values[0][0])), 9)
+    _font(head.add_run(report.cover.title), 9)
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    before, between, after = word_set(plan.lang)["cover"]["page_of"]
+    before, between, after = report.page_of
     _font(foot.add_run(before), 9)
     _field(foot, "PAGE")
     _font(foot.add_run(between), 9)
@@ -108,69 +106,59 @@ def _header_footer(doc, plan: Plan) -> None:
     _font(foot.add_run(after), 9)
 
 
-def _table(doc, plan: Plan, no: int) -> None:
-    """One table: title, two header rows (merged as on the sheet), body, notes."""
+def _table(doc, table: Table, lang: str, listed: str) -> None:
+    """One table: title, two header rows (merged as on the sheet), body, notes (but the
+    product list, which starts with ``listed``)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    layout = LAYOUTS[no]
-    title = plan.block(layout.name("TITLE")).values[0][0]
-    _paragraph(doc, title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4, keep_next=True,
-               space_before=6)
-    head, body = plan.block(layout.name("HEAD")), plan.block(layout.name("BODY"))
-    rows = [(r, ["@"] * len(r), True) for r in head.values]
-    rows += [(r, f, False) for r, f in zip(body.values, body.formats) if any(v not in (None, "") for v in r)]
-    width = layout.columns
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _narrow_margins(table)
-    widths = (COLUMN_CM_EN if plan.lang == "en" else COLUMN_CM)[layout.spec.kind]
-    for j, column in enumerate(table.columns):  # the grid, which LibreOffice reads
+    _paragraph(doc, table.title, 10.5, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4,
+               keep_next=True, space_before=6)
+    width, heads = table.columns, len(table.head)
+    body = [row for row in table.body if any(c.value not in (None, "") for c in row.cells)]  # places filled
+    grid = doc.add_table(rows=heads + len(body), cols=width)
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    _narrow_margins(grid)
+    widths = (COLUMN_CM_EN if lang == "en" else COLUMN_CM)[table.kind]
+    for j, column in enumerate(grid.columns):  # the grid, which LibreOffice reads
         column.width = Cm(widths[j])
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(grid.rows):
         for j, cell in enumerate(row.cells):
             cell.width = Cm(widths[j])
-        _keep_row(row, header=rows[i][2])
-    # merge first, write after: a merged cell keeps the paragraphs of every cell it absorbs
-    top = list(head.values[0]) + [None] * (width - len(head.values[0]))
-    covered = set()
-    j = 0
-    while j < width:  # a header cell followed by empty ones spans them
-        k = j + 1
-        while k < width and top[k] is None:
-            k += 1
-        if k - j > 1:
-            table.cell(0, j).merge(table.cell(0, k - 1))
-            covered |= {(0, c) for c in range(j + 1, k)}
-        j = k
-    if head.values[1][0] is None:  # the name column's header spans both header rows
-        table.cell(0, 0).merge(table.cell(1, 0))
-        covered.add((1, 0))
-    for i, (values, formats, is_head) in enumerate(rows):
-        values = list(values) + [None] * (width - len(values))
-        section = not is_head and values[0] and all(v is None for v in values[1:])
-        if section:
-            table.cell(i, 0).merge(table.cell(i, width - 1))
-            covered |= {(i, c) for c in range(1, width)}
-        for j in range(width):
-            if (i, j) in covered:
-                continue
-            fmt = formats[j] if j < len(formats) else "@"
-            text = _cell_text(values[j], fmt)
-            para = table.cell(i, j).paragraphs[0]
-            _font(para.add_run(text), 8 if is_head else 9, bold=is_head or bool(section))
-            numeric = not is_head and (_figure_format(fmt) or text == DASH)
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if is_head else (
-                WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT)
-            para.paragraph_format.space_after = Pt(0)
-            para.paragraph_format.keep_with_next = True if i < len(rows) - 1 else None
+        _keep_row(row, header=i < heads)
+    # place each cell, merge first and write after: a merged cell keeps the paragraphs of every
+    # cell it absorbs
+    placed: list[tuple[int, int, object, bool, bool]] = []  # row, column, cell, header, section
+    taken: set[tuple[int, int]] = set()
+    for i, cells in enumerate(table.head):
+        j = 0
+        for cell in cells:
+            while (i, j) in taken:
+                j += 1
+            if cell.span > 1 or cell.rows > 1:
+                grid.cell(i, j).merge(grid.cell(i + cell.rows - 1, j + cell.span - 1))
+            taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
+            placed.append((i, j, cell, True, False))
+            j += cell.span
+    for i, row in enumerate(body, start=heads):
+        if row.section:
+            grid.cell(i, 0).merge(grid.cell(i, width - 1))
+        placed += [(i, j, cell, False, row.section) for j, cell in enumerate(row.cells)]
+    last = heads + len(body) - 1
+    for i, j, cell, is_head, section in placed:
+        text = _cell_text(cell.value, cell.format)
+        para = grid.cell(i, j).paragraphs[0]
+        _font(para.add_run(text), 8 if is_head else 9, bold=is_head or section)
+        numeric = not is_head and (_figure_format(cell.format) or text == DASH)
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER if is_head else (
+            WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT)
+        para.paragraph_format.space_after = Pt(0)
+        para.paragraph_format.keep_with_next = True if i < last else None
     # the product list is printed once, as the footnote of section two (as published)
-    listed = word_set(plan.lang)["notes"]["products"].partition("{")[0]
-    notes = [n[0] for n in plan.block(layout.name("NOTES")).values if n and n[0]
-             and not str(n[0]).startswith(listed)] if layout.note_rows else []
+    notes = [n for n in table.notes if not n.startswith(listed)]
     for k, note in enumerate(notes):
         para = _paragraph(doc, note, 9, space_after=2, space_before=4 if k == 0 else 0)
         para.paragraph_format.line_spacing = 1.15
@@ -206,28 +194,11 @@ def _keep_row(row, header: bool) -> None:
         props.append(OxmlElement("w:tblHeader"))
 
 
-def _series(plan: Plan, spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """A chart's categories and series from the plan's blocks, as the workbook chart reads them
-    (a YoY chart from its first month with a figure)."""
-    rows = plan.block(spec.block).values
-    first = spec.first - 1
-    rows = rows[first:] if spec.count is None else rows[first:first + spec.count]
-    rows = [r for r in rows if r and r[0] not in (None, "")]
-    if spec.from_first_value:
-        start = next((i for i, r in enumerate(rows)
-                      if any(isinstance(r[col - 1], (int, float)) for col, _ in spec.series)), 0)
-        rows = rows[start:]
-    categories = [str(r[spec.categories - 1]) for r in rows]
-    numbers = [(title, [r[col - 1] if isinstance(r[col - 1], (int, float)) else None for r in rows])
-               for col, title in spec.series]
-    return categories, numbers
-
-
 def _hex(colour: str) -> str:
     return f"#{colour}"
 
 
-def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
+def chart_png(chart: Chart) -> bytes:
     """One chart drawn as a PNG picture (matplotlib, no display needed), in the palette the
     workbook's charts use; its title is the figure's caption, below it."""
     import matplotlib
@@ -240,7 +211,7 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
     plt.rcParams["font.sans-serif"] = chart_fonts(CHART_FONTS)
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
-    categories, series = _series(plan, spec)
+    spec, categories, series = chart.spec, list(chart.categories), chart.series
     fig, ax = plt.subplots(figsize=(6.3, 2.75), dpi=150)
     colours = [_hex(c) for c in spec.colours] or ["#2F5597"]
     if spec.kind == "pie":
@@ -300,48 +271,46 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
     return buffer.getvalue()
 
 
-def _figures(doc, plan: Plan) -> None:
+def _figures(doc, report: ReportDocument) -> None:
     """The charts as numbered figures: picture, caption (图1：… / Figure 1: …), source line."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
     center = WD_ALIGN_PARAGRAPH.CENTER
-    w = words(plan.lang)
-    source = word_set(plan.lang)["cover"]["source"]
-    heading = _paragraph(doc, w["word_heading"], 14, bold=True, space_after=8, keep_next=True)
+    heading = _paragraph(doc, report.figures_heading, 14, bold=True, space_after=8, keep_next=True)
     heading.paragraph_format.page_break_before = True  # three figures a page, as on the charts sheet
-    for n, spec in enumerate(charts(plan.lang), start=1):
-        doc.add_picture(io.BytesIO(chart_png(plan, spec)), width=Cm(14.5))
+    for chart in report.charts:
+        doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(14.5))
         picture = doc.paragraphs[-1]
         picture.alignment = center
         picture.paragraph_format.keep_with_next = True
-        _paragraph(doc, w["caption"].format(n=n, title=spec.title), 10, bold=True, align=center,
-                   space_after=0, keep_next=True)
-        _paragraph(doc, source, 8.5, align=center, space_after=12)
+        _paragraph(doc, chart.caption, 10, bold=True, align=center, space_after=0, keep_next=True)
+        _paragraph(doc, report.cover.source, 8.5, align=center, space_after=12)
 
 
-def _cover(doc, plan: Plan, contents: list[str]) -> None:
+def _cover(doc, report: ReportDocument) -> None:
     """Title, span, a contents list (the sections, then the figures) and the issuer."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm
 
-    center = WD_ALIGN_PARAGRAPH.CENTER
+    center, cover = WD_ALIGN_PARAGRAPH.CENTER, report.cover
     for _ in range(4):
         doc.add_paragraph()
-    _paragraph(doc, plan.block("COVER_TITLE").values[0][0], 22, bold=True, align=center)
-    _paragraph(doc, plan.block("COVER_SUBTITLE").values[0][0], 15, align=center, space_after=48)
-    _paragraph(doc, word_set(plan.lang)["cover"]["contents"], 12, bold=True, align=center, space_after=6)
-    for line in contents:
+    _paragraph(doc, cover.title, 22, bold=True, align=center)
+    _paragraph(doc, cover.subtitle, 15, align=center, space_after=48)
+    _paragraph(doc, cover.contents_heading, 12, bold=True, align=center, space_after=6)
+    for line in [*report.sections, report.figures_heading]:
         para = _paragraph(doc, line, 11, space_after=3)
         para.paragraph_format.left_indent = Cm(4.5)
     _paragraph(doc, "", 11, space_after=60)
-    _paragraph(doc, plan.block("COVER_ISSUER").values[0][0], 14, align=center)
-    _paragraph(doc, plan.block("COVER_DATE").values[0][0], 14, align=center)
+    _paragraph(doc, cover.issuer, 14, align=center)
+    _paragraph(doc, cover.date, 14, align=center)
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
-def build_document(plan: Plan):
-    """The Word document for a rendered plan (python-docx ``Document``)."""
+def build_document(report: ReportDocument, listed: str = ""):
+    """The Word document of a report (python-docx ``Document``); ``listed``: the start of the
+    product-list note, which only section two's footnote prints."""
     from docx import Document
     from docx.shared import Cm
 
@@ -351,26 +320,20 @@ def build_document(plan: Plan):
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.4)
-    _header_footer(doc, plan)
-    items = [row[0] for row in plan.block("TEXT_BODY").values]
-    kinds = _kinds(items)
-    sections = [text for text, kind in zip(items, kinds) if kind == "section"]
-    _cover(doc, plan, [*sections, words(plan.lang)["word_heading"]])
-    table_no = 0
-    for i, (text, kind) in enumerate(zip(items, kinds)):
-        if kind == "section":
-            _paragraph(doc, text, 14, bold=True, space_after=8, space_before=14, keep_next=True)
-        elif kind == "subsection":
-            _paragraph(doc, text, 12, bold=True, space_after=6, space_before=10, keep_next=True)
-        elif kind == "footnote":
-            _paragraph(doc, text, 8.5, space_after=6)
-        elif text:
-            _paragraph(doc, text, 10.5, indent=True)
-        ends_part = i + 1 == len(items) or kinds[i + 1] in ("section", "subsection")
-        if ends_part and kind != "section":
-            table_no += 1
-            _table(doc, plan, table_no)
-    _figures(doc, plan)
+    _header_footer(doc, report)
+    _cover(doc, report)
+    for piece in report.body:
+        if isinstance(piece, Table):
+            _table(doc, piece, report.lang, listed)
+        elif piece.kind == "section":
+            _paragraph(doc, piece.text, 14, bold=True, space_after=8, space_before=14, keep_next=True)
+        elif piece.kind == "subsection":
+            _paragraph(doc, piece.text, 12, bold=True, space_after=6, space_before=10, keep_next=True)
+        elif piece.kind == "footnote":
+            _paragraph(doc, piece.text, 8.5, space_after=6)
+        elif piece.text:
+            _paragraph(doc, piece.text, 10.5, indent=True)
+    _figures(doc, report)
     return doc
 
 
@@ -384,17 +347,10 @@ def _drop_styles_with_effects(doc) -> None:
             del doc.part.rels[rid]
 
 
-def _kinds(items: list[str]) -> list[str]:
-    """The kind of each text row, from the slot layout the plan fills."""
-    from xladdin.report.narrative import slots
-
-    kinds = slots()
-    if len(kinds) != len(items):
-        raise ValueError("the text block does not match the text layout")
-    return kinds
-
-
-def write_docx(plan: Plan, path: Path) -> None:
+def write_docx(report: ReportDocument, path: Path) -> None:
     """Save the Word edition atomically (a temporary file beside it, then a rename)."""
-    doc = build_document(plan)
+    from xladdin.engine.editions import word_set
+
+    listed = word_set(report.lang)["notes"]["products"].partition("{")[0]
+    doc = build_document(report, listed)
     write_atomic(Path(path), lambda temp: doc.save(temp), suffix=".docx")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import tempfile
 from collections.abc import Callable
 from copy import copy
@@ -30,12 +29,6 @@ from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
 FLOW_CN = {"export": "出口", "import": "进口"}
-
-
-def progress(message: str) -> None:
-    """Say what long work is doing, on a terminal only (scripts and pipes stay quiet)."""
-    if sys.stderr.isatty():
-        print(f"… {message}", file=sys.stderr, flush=True)
 
 
 class OpenpyxlBackend:
@@ -185,8 +178,8 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
 
 
 def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
-           forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
-    plan = build_plan(engine, period, publication, forced, slots)
+           forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
+    plan = build_plan(engine, period, publication, forced, span_groups)
     apply(plan, OpenpyxlBackend(book))
     add_charts(book, plan.lang)
     return plan

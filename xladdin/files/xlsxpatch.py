@@ -24,6 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 
 from xladdin.errors import XladdinError
 from xladdin.files.xmltext import clean_series, clean_text
+from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
 from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -48,20 +49,14 @@ class XlsxPatch:
         self.path = Path(path)
         try:
             self.zip = zipfile.ZipFile(self.path)
-            workbook = self._xml("xl/workbook.xml")
-            rels = self._xml("xl/_rels/workbook.xml.rels")
+            workbook = self._xml(WORKBOOK)
+            parts = sheet_parts(self.zip.read(WORKBOOK), self.zip.read(WORKBOOK_RELS))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
             raise XladdinError(f"{self.path.name}: not a readable xlsx workbook; open and save it "
                                "again in Excel") from None
-        targets = {r.get("Id"): r.get("Target") for r in rels}
-        self.parts: dict[str, str] = {}
-        for sheet in workbook.iter(f"{Q}sheet"):
-            target = targets.get(sheet.get(f"{{{REL}}}id"))
-            if target is None:
-                raise self._damaged("xl/_rels/workbook.xml.rels")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target))
-            self.parts[sheet.get("name")] = part
+        if None in parts.values():
+            raise self._damaged(WORKBOOK_RELS)
+        self.parts: dict[str, str] = {name: part for name, part in parts.items() if part}
         self.workbook = workbook
         self.names = {d.get("name"): d.text for d in workbook.iter(f"{Q}definedName")
                       if d.get("localSheetId") is None}

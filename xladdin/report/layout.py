@@ -12,6 +12,8 @@ from xladdin.engine.editions import word_set
 from xladdin.engine.setting_cells import DEFAULT_ISSUER, SETTING_CELLS  # noqa: F401  (re-exported)
 from xladdin.engine.tables import SPECS, TableSpec
 
+#: the monthly workbook's sizes: its ranked lists' places (``--top`` of ``build`` changes the
+#: finished copy's) and the products of table 2's composition
 TOP_N = 10
 REGION_ROWS = 2
 PRODUCTS = 5
@@ -56,26 +58,25 @@ class TableLayout:
 SPAN_COLUMNS = {"overview": 2, "composition": 3, "ranking": 3}
 
 
-def _shape(spec: TableSpec, spans: int) -> tuple[int, int, int]:
+def _shape(spec: TableSpec, spans: int, top: int, products: int) -> tuple[int, int, int]:
     notes = len(spec.notes) + (2 if spec.kind == "overview" else 0)
     columns = SPAN_COLUMNS[spec.kind] * spans + (0 if spec.kind == "ranking" else 1)
     if spec.kind == "overview":
         return columns, 4, notes
     if spec.kind == "composition":
-        return columns, PRODUCTS, notes
-    rows = TOP_N + (REGION_ROWS + 2 if spec.regions else 0)
+        return columns, products, notes
+    rows = top + (REGION_ROWS + 2 if spec.regions else 0)
     return columns, rows, notes
 
 
-def layouts(lang: str = "zh", spans: int = 2) -> dict[int, TableLayout]:
-    """The tables' layouts in one language (sheet names) with one or two span groups."""
+def layouts(lang: str = "zh", spans: int = 2, top: int = TOP_N,
+            products: int = PRODUCTS) -> dict[int, TableLayout]:
+    """The tables' layouts in one language (sheet names), sized for what one report shows:
+    its span groups (two in the monthly workbook, one in a January–February issue's finished
+    copy), its ranked lists' places (``top``) and its products."""
     sheet = word_set(lang)["sheets"]["table"]
-    return {no: TableLayout(spec, sheet.format(no=no), *_shape(spec, spans), spans=spans)
+    return {no: TableLayout(spec, sheet.format(no=no), *_shape(spec, spans, top, products), spans=spans)
             for no, spec in SPECS.items()}
-
-
-
-LAYOUTS = layouts()
 
 SETTINGS_SHEET = "设置"
 #: the Chinese edition's cover and text sheets (each edition names them in its words)
@@ -104,7 +105,7 @@ TEXT_LINES = {"section": 1, "subsection": 1, "footnote": 2, "overview": 3, "prod
 
 
 def text_row_heights(kinds: list[str], parts: list[str], lines: dict | None = None) -> list[float]:
-    """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.slots``, ``parts`` the
+    """Row heights (pt) of 正文's slots: ``kinds`` from ``narrative.text_row_kinds``, ``parts`` the
     paragraph kind of each subsection (overview, products, …) in order."""
     heights, part = [], -1
     for i, kind in enumerate(kinds):

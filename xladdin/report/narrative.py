@@ -486,7 +486,7 @@ def check(items: list[Item], result: dict, lang: str = "zh") -> list[str]:
     return problems
 
 
-def slots(lang: str = "zh") -> list[str]:
+def text_row_kinds(lang: str = "zh") -> list[str]:
     """The kind of every piece of a full (February–December) text, in order: the rows a
     sheet lays out for it."""
     out = []

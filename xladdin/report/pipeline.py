@@ -53,7 +53,7 @@ def prepare_report(raw: RawData, sheet: SheetSettings, force: bool | None = None
         on_audit(found)
     stop_on_errors(found, force)
     publication = Publication.of(sheet.issuer, sheet.date)
-    plan = build_plan(engine, period, publication, forced(found), slots=2)
+    plan = build_plan(engine, period, publication, forced(found), span_groups=2)
     return PreparedReport(engine, period, found, plan, publication, sheet.format)
 
 

@@ -19,14 +19,12 @@ from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.tables import (
-    compute_table,
     compute_tables,
-    notes_of,
     product_list,
-    span_header,
-    table_words,
 )
 from xladdin.errors import XladdinError
+from xladdin.report.document import DASH, TEXT, table_of  # noqa: F401  (DASH: re-exported)
+from xladdin.report.document import Table as DocTable
 from xladdin.report.figures import (
     CHART_PAGES,
     HIST_BODY,
@@ -43,11 +41,9 @@ from xladdin.report.layout import (
     layouts,
     text_row_heights,
 )
-from xladdin.report.narrative import PHRASES, draft, slots
+from xladdin.report.narrative import PHRASES, draft, text_row_kinds
 
 NUMBER = "0.0;-0.0;0.0"
-TEXT = "@"
-DASH = "—"
 Cell = str | float | int | None
 
 
@@ -115,93 +111,50 @@ def cover_date(value: object) -> str:
     return str(value)
 
 
-def _num(value: float | None, number: str) -> tuple[Cell, str]:
-    if value is None or value != value:
-        return DASH, TEXT
-    return float(value), number
+def _head_block(table: DocTable, layout: TableLayout) -> list[list[Cell]]:
+    """The header rows on the sheet: a spanning cell's value in its first cell, ``None`` in
+    the cells it covers (merged in the template) and in span groups the edition does not show."""
+    grid: list[list[Cell]] = [[None] * layout.columns for _ in table.head]
+    taken: set[tuple[int, int]] = set()
+    for i, cells in enumerate(table.head):
+        j = 0
+        for cell in cells:
+            while (i, j) in taken:
+                j += 1
+            grid[i][j] = cell.value
+            taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
+            j += cell.span
+    return grid
 
 
-class _Rows:
-    """Body rows of one table in one edition: label cells and numbers per span group."""
-
-    def __init__(self, layout: TableLayout, edition: Edition) -> None:
-        self.layout, self.spans = layout, edition.spans
-        self.number = edition.words["number_format"]
-        self.pad = layout.spans - len(self.spans)  # span groups left blank in the target
-
-    def group(self, label: str | None, *numbers: float | None) -> tuple[list[Cell], list[str]]:
-        cells = [_num(n, self.number) for n in numbers]
-        return [label, *(c for c, _ in cells)], [TEXT, *(f for _, f in cells)]
-
-    def blank(self, width: int) -> tuple[list[Cell], list[str]]:
-        return [None] * width * self.pad, [TEXT] * width * self.pad
-
-
-def _headers(layout: TableLayout, edition: Edition, words: dict) -> list[list[Cell]]:
-    spec = layout.spec
-    tw = table_words(spec, edition, words)
-    spans = edition.spans
-    pad = layout.spans - len(spans)
-    if spec.kind == "overview":
-        top = [""] + [c for s in spans for c in (span_header(s, words), None)] + [None] * 2 * pad
-        return [top, [""] + [tw.value_header, tw.yoy_header] * len(spans) + [None] * 2 * pad]
-    if spec.kind == "composition":
-        head = [tw.value_header, tw.share_header, tw.yoy_header]
-        top = [tw.name_header] + [c for s in spans for c in (span_header(s, words), None, None)]
-        return [top + [None] * 3 * pad, [None] + head * len(spans) + [None] * 3 * pad]
-    head = [tw.name_header, tw.value_header, tw.yoy_header]
-    top = [c for s in spans for c in (span_header(s, words), None, None)]
-    return [top + [None] * 3 * pad, head * len(spans) + [None] * 3 * pad]
-
-
-def _body(layout: TableLayout, edition: Edition, body, top: int) -> list[tuple[list[Cell], list[str]]]:
-    kind, rows_of = layout.spec.kind, _Rows(layout, edition)
-    spans = edition.spans
-
-    def line(groups: list[tuple[list[Cell], list[str]]], width: int) -> tuple[list[Cell], list[str]]:
-        blank = rows_of.blank(width)
-        values = [v for g in groups for v in g[0]] + blank[0]
-        formats = [f for g in groups for f in g[1]] + blank[1]
-        return values, formats
-
-    if kind in ("overview", "composition"):
-        keys = ("value", "yoy") if kind == "overview" else ("value", "share", "yoy")
-        out = []
-        for r in body:
-            values, formats = rows_of.group(r["label"], *(r[s][k] for s in spans for k in keys))
-            blank = rows_of.blank(len(keys))
-            out.append((values + blank[0], formats + blank[1]))
-        return out
-    words = edition.words["labels"]
-    rows: list[tuple[list[Cell], list[str]]] = []
+def _body_block(table: DocTable, layout: TableLayout) -> list[tuple[list[Cell], list[str]]]:
+    """The body rows on the sheet: a section row's words in its first cell, span groups the
+    edition does not show (the 1-2月 issue in the monthly workbook) left blank."""
     width = layout.columns
-    if layout.spec.regions:
-        rows.append(([words["region_section"]] + [None] * (width - 1), [TEXT] * width))
-        for r in body["regions"]:
-            rows.append(line([rows_of.group(r["label"], r[s]["value"], r[s]["yoy"]) for s in spans], 3))
-        rows.append(([words["top_section"].format(top=top)] + [None] * (width - 1), [TEXT] * width))
-    for i in range(layout.body_rows - len(rows)):
-        rows.append(line([_entry(rows_of, body[s], i) for s in spans], 3))
+    pad = width - table.columns
+    rows = []
+    for row in table.body:
+        if row.section:
+            rows.append(([row.cells[0].value] + [None] * (width - 1), [TEXT] * width))
+        else:
+            rows.append(([c.value for c in row.cells] + [None] * pad,
+                         [c.format for c in row.cells] + [TEXT] * pad))
     return rows
 
 
-def _entry(rows_of: _Rows, entries: list[dict], i: int) -> tuple[list[Cell], list[str]]:
-    if i >= len(entries):  # fewer keys than places: leave the row empty
-        return [None, None, None], [TEXT, rows_of.number, rows_of.number]
-    e = entries[i]
-    return rows_of.group(e["label"], e["value"], e["yoy"])
+def _layouts(edition: Edition, span_groups: int | None, top: int) -> dict[int, TableLayout]:
+    """The tables' layouts in the target: its span groups (by default the edition's own) and
+    the report's ranked places."""
+    return layouts(edition.lang, span_groups or len(edition.spans), top)
 
 
-def _layouts(edition: Edition, slots: int | None) -> dict[int, TableLayout]:
-    return layouts(edition.lang, slots or len(edition.spans))
-
-
-def build_table_body(engine: Engine, no: int, period: str, slots: int | None = None) -> Block:
+def build_table_body(engine: Engine, no: int, period: str, span_groups: int | None = None) -> Block:
     """The body block of one table (what =CHIP_TABLE spills), computing only that table."""
     edition = engine.edition(period)
-    layout = _layouts(edition, slots)[no]
-    body = compute_table(engine, no, period)
-    return _block(layout.name("BODY"), _body(layout, edition, body, engine.settings.top_n))
+    layout = _layouts(edition, span_groups, engine.settings.top_n)[no]
+    words = edition.period_words(period, engine.settings.top_n)
+    table = table_of(engine, no, period, words, product_list(engine, edition))
+    return _block(layout.name("BODY"), _body_block(table, layout))
 
 
 def _block(name: str, rows: list[tuple[list[Cell], list[str]]]) -> Block:
@@ -216,7 +169,7 @@ def text_heights(lang: str = "zh") -> list[float]:
     """正文's row heights, from the slot layout of the text in one language."""
     phrases = PHRASES[lang]
     parts = [what.partition(":")[0] for _, subs in phrases["sections"] for _, what in subs]
-    return text_row_heights(slots(lang), parts, phrases.get("lines"))
+    return text_row_heights(text_row_kinds(lang), parts, phrases.get("lines"))
 
 
 def report_pages(lang: str = "zh", spans: int = 2) -> dict[str, int]:
@@ -235,11 +188,11 @@ def text_block(engine: Engine, period: str, result: dict | None = None) -> Block
 
 
 def build_plan(engine: Engine, period: str, publication: Publication | None = None,
-               forced: tuple[str, ...] = (), slots: int | None = None) -> Plan:
+               forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
     """Every block of the workbook for one period: cover, text, tables 1–7.
 
     ``forced``: the audit's errors a report was made despite (--force); the cover says so,
-    so such a workbook is never mistaken for a clean one. ``slots`` is the number of span
+    so such a workbook is never mistaken for a clean one. ``span_groups`` is the number of span
     groups the target workbook's tables have (2 in the monthly template); by default the
     edition's own (1 for the January–February issue).
     """
@@ -247,46 +200,45 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
     edition = engine.edition(period)
     top = engine.settings.top_n
     words = edition.period_words(period, top)
-    ws = edition.words
+    edition_words = edition.words
     products = product_list(engine, edition)
     blocks: list[Block] = [text_block(engine, period)]
     sections = [heading for heading, _ in PHRASES[edition.lang]["sections"]]
-    text_sheet = ws["sheets"]["text"]
-    contents: list[list[Cell]] = [[ws["cover"]["contents_text"].format(
+    text_sheet = edition_words["sheets"]["text"]
+    contents: list[list[Cell]] = [[edition_words["cover"]["contents_text"].format(
         sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
-    for no, layout in _layouts(edition, slots).items():
-        spec = layout.spec
-        title = table_words(spec, edition, words).title
-        contents.append([title, layout.sheet])
-        blocks.append(_text_block(layout.name("TITLE"), [[title]]))
-        blocks.append(_text_block(layout.name("HEAD"), _headers(layout, edition, words)))
-        body = compute_table(engine, no, period)
-        blocks.append(_block(layout.name("BODY"), _body(layout, edition, body, top)))
-        notes = notes_of(spec, edition, words, engine.settings.net_yoy, products)
+    for no, layout in _layouts(edition, span_groups, top).items():
+        table = table_of(engine, no, period, words, products)
+        contents.append([table.title, layout.sheet])
+        blocks.append(_text_block(layout.name("TITLE"), [[table.title]]))
+        blocks.append(_text_block(layout.name("HEAD"), _head_block(table, layout)))
+        blocks.append(_block(layout.name("BODY"), _body_block(table, layout)))
+        notes = list(table.notes)
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
     chart_words = figure_words(edition.lang)
-    chart_sheet, history_sheet = ws["sheets"]["charts"], ws["sheets"]["history"]
+    chart_sheet, history_sheet = edition_words["sheets"]["charts"], edition_words["sheets"]["history"]
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
         _text_block("HIST_TITLE", [[chart_words["title"]]]),
         _text_block("HIST_NOTE", [[chart_words["note"]]]),
         _text_block("HIST_HEAD", history_head(edition.lang)),
-        Block(HIST_BODY, history, [[TEXT] + [ws["number_format"]] * len(COLUMNS) for _ in history]),
+        Block(HIST_BODY, history,
+              [[TEXT] + [edition_words["number_format"]] * len(COLUMNS) for _ in history]),
     ]
     # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
     first, last = (history[0][0], history[-1][0]) if history else ("—", "—")
     contents += [[chart_words["charts_contents"].format(sheet=chart_sheet), chart_sheet],
                  [chart_words["history_contents"].format(sheet=history_sheet, first=first, last=last),
                   history_sheet]]
-    pages = report_pages(edition.lang, slots or len(edition.spans))
+    pages = report_pages(edition.lang, span_groups or len(edition.spans))
     contents = [[title, pages[sheet]] for title, sheet in contents]
-    cover = ws["cover"]
-    issuer, published = publication.in_words(ws)
+    cover = edition_words["cover"]
+    issuer, published = publication.in_words(edition_words)
     cover_notes = [str(words["cover_period"]), cover["unit"],
-                   ws["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
+                   edition_words["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
     blocks += [
         _text_block("COVER_TITLE", [[cover["title"]]]),
         _text_block("COVER_SUBTITLE", [[cover["subtitle"].format(**words)

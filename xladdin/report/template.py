@@ -25,26 +25,28 @@ from xladdin.engine.history import COLUMNS, GROUPS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
-from xladdin.engine.tables import notes_of
+from xladdin.engine.tables import SPECS, notes_of
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import (
     DATA_FORMULA,
     DATA_NAME,
     DEFAULT_ISSUER,
-    LAYOUTS,
     MARGINS,
     RAW_TABLE,
+    REGION_ROWS,
     SETTING_CHOICES,
     SETTING_NAMES,
     SETTINGS_SHEET,
+    SPAN_COLUMNS,
     TEXT_BODY,
+    TOP_N,
     TableLayout,
     layouts,
 )
-from xladdin.report.narrative import slots
+from xladdin.report.narrative import text_row_kinds
 from xladdin.report.render import report_pages, text_heights
 
-CONTENTS_ROWS = 1 + len(LAYOUTS) + 2  # 正文, the seven tables, 图表 and 月度数据
+CONTENTS_ROWS = 1 + len(SPECS) + 2  # 正文, the seven tables, 图表 and 月度数据
 
 FONT = "Microsoft YaHei"
 THIN = Side(style="thin", color="808080")
@@ -85,18 +87,15 @@ def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
             cell.font, cell.fill, cell.border = bold, HEAD_FILL, BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[h + 1].height = 30
-    if spec.kind == "overview":
-        ws.merge_cells(start_row=h, start_column=2, end_row=h, end_column=3)
-        ws.merge_cells(start_row=h, start_column=4, end_row=h, end_column=5)
-        ws.merge_cells(start_row=h, start_column=1, end_row=h + 1, end_column=1)
-    elif spec.kind == "composition":
-        ws.merge_cells(start_row=h, start_column=1, end_row=h + 1, end_column=1)
-        ws.merge_cells(start_row=h, start_column=2, end_row=h, end_column=4)
-        ws.merge_cells(start_row=h, start_column=5, end_row=h, end_column=7)
-    else:
-        ws.merge_cells(start_row=h, start_column=1, end_row=h, end_column=3)
-        ws.merge_cells(start_row=h, start_column=4, end_row=h, end_column=6)
-    label_cols = {1, 4} if spec.kind == "ranking" else {1}
+    # each span group's header spans its columns; the name column (not in a ranking, which has
+    # one per group) spans both header rows
+    group_width, first = SPAN_COLUMNS[spec.kind], 1 if spec.kind == "ranking" else 2
+    merges = [(h, first + g * group_width, h, first + (g + 1) * group_width - 1) for g in range(layout.spans)]
+    if spec.kind != "ranking":  # (in the order the styles were first registered)
+        merges.insert(len(merges) if spec.kind == "overview" else 0, (h, 1, h + 1, 1))
+    for top, left, bottom, right in merges:
+        ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+    label_cols = {1 + g * group_width for g in range(layout.spans)} if spec.kind == "ranking" else {1}
     for i in range(layout.body_rows):
         r = layout.body_row + i
         for c in range(1, width + 1):
@@ -106,7 +105,7 @@ def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
                                        vertical="center", indent=1)
             cell.number_format = "@" if c in label_cols else "0.0;-0.0;0.0"
     if spec.kind == "ranking" and spec.regions:
-        for r in (layout.body_row, layout.body_row + 3):
+        for r in (layout.body_row, layout.body_row + REGION_ROWS + 1):
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
             cell = ws.cell(r, 1)
             cell.font, cell.fill = bold, SECTION_FILL
@@ -213,7 +212,7 @@ def _text_sheet(book: Workbook, edition: Edition) -> None:
     fonts = {"section": Font(name=FONT, size=12, bold=True),
              "subsection": Font(name=FONT, size=11, bold=True),
              "paragraph": Font(name=FONT, size=10.5), "footnote": Font(name=FONT, size=9)}
-    kinds = slots(edition.lang)
+    kinds = text_row_kinds(edition.lang)
     row = 1
     for i, (kind, height) in enumerate(zip(kinds, text_heights(edition.lang))):
         cell = ws.cell(row + i, 1)
@@ -339,18 +338,19 @@ def _print_layout(book: Workbook, edition: Edition) -> None:
             part.text, part.size, part.font = text, 9, FONT
 
 
-def make_template(edition: Edition | None = None) -> Workbook:
+def make_template(edition: Edition | None = None, top: int = TOP_N) -> Workbook:
     """A new, empty workbook for an edition: cover, text, seven tables, charts, history, raw
     data and settings sheets.
 
-    The monthly template (the default) has both span groups; a January–February edition's
-    finished copy has one.
+    The monthly template (the default) has both span groups and ten ranked places; a
+    January–February edition's finished copy has one span group, a finished copy made with
+    ``--top N`` N places.
     """
     edition = edition or Edition()
     book = Workbook()
     _cover(book, edition)
     _text_sheet(book, edition)
-    for layout in layouts(edition.lang, len(edition.spans)).values():
+    for layout in layouts(edition.lang, len(edition.spans), top).values():
         _table_sheet(book, layout, edition)
     _chart_sheet(book, edition)
     _history_sheet(book, edition)
