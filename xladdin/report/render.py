@@ -230,7 +230,8 @@ def text_block(engine: Engine, period: str, result: dict | None = None) -> Block
     its paragraphs' rows stay empty)."""
     result = result or compute_tables(engine, period)
     codes = {code: engine.label("product", code) for code in engine.reference.product_names}
-    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True)
+    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True,
+                  scope=engine.scope)
     return _text_block(TEXT_BODY, [[item.text] for item in items])
 
 
@@ -267,7 +268,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
-    chart_words = figure_words(edition.lang)
+    chart_words = figure_words(edition.lang, edition.scope)
     chart_sheet, history_sheet = ws["sheets"]["charts"], ws["sheets"]["history"]
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),

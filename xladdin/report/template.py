@@ -117,8 +117,8 @@ def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
     widths = [round(w * scale, 1) for w in widths]
     # the longest month words, to size the title and note rows
     longest = "2025-12" if layout.spans == 2 else "2025-02"
-    words = Edition(edition.lang, layout.spans == 1).period_words(longest)
-    ref, names = load_reference(), edition.words["names"]["product"]
+    words = Edition(edition.lang, layout.spans == 1, edition.scope).period_words(longest)
+    ref, names = load_reference(edition.scope), edition.words["names"]["product"]
     products = edition.words["list_separator"].join(
         edition.words["product_item"].format(name=ref.name("product", code, names), code=code)
         for code in ref.product_names)
