@@ -417,10 +417,12 @@ def normalize(
     if other_chapter.any():
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
                      f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
-                     _where(source, rows[other_chapter]), f"only HS {', '.join(ref.scope.headings)} is reported")
+                     _where(source, rows[other_chapter]),
+                     f"only HS {', '.join(ref.scope.headings)} is reported")
     if unknown_product.any():
         findings.add("warning", f"{int(unknown_product.sum())} rows with HS codes not in the report's "
-                     f"{len(ref.scope.groups)} product groups cannot be used", _where(source, rows[unknown_product]),
+                     f"{len(ref.scope.groups)} product groups cannot be used",
+                     _where(source, rows[unknown_product]),
                      "check the code list")
     rolled = provinces.field("rolled").astype(bool)
     if rolled.any():

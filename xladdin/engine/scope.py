@@ -9,6 +9,7 @@ text's phrases are filled from the scope's ``[words.<lang>]``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ class Scope:
     groups: tuple[Group, ...]
     source: str = ""
 
+    @property
+    def brief(self) -> str:
+        """The report's short name in status and message titles (芯片月报), else its title."""
+        return self.words["zh"].get("brief") or self.words["zh"]["title"]
+
     def word(self, lang: str, key: str) -> str:
         return self.words[lang][key]
 
@@ -65,6 +71,12 @@ class Scope:
         return pd.DataFrame({"hs6": [g.id for g in self.groups], "name": [g.zh for g in self.groups],
                              "name_en": [g.en for g in self.groups],
                              "hs8_codes": [" ".join(g.codes) for g in self.groups]}, dtype="str")
+
+    @cached_property
+    def digest(self) -> str:
+        """What the scope reads rows by (headings and groups' codes), for cache keys."""
+        text = repr((self.headings, [(g.id, g.codes) for g in self.groups]))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @cached_property
     def colours(self) -> dict[str, str]:
@@ -192,6 +204,12 @@ def load_scope(name: str | Path | Scope | None = None) -> Scope:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(str(path), f"it is not valid TOML ({exc}); fix the line it names") from None
     return parse_scope(data, str(path))
+
+
+def scope_cell(scope: Scope | None) -> str:
+    """What the 设置 scope cell holds for a scope: a bundled scope's id, a user's file path."""
+    scope = load_scope(scope)
+    return scope.id if scope.source == f"{scope.id}.toml" else scope.source
 
 
 def other_scope_of(hs: pd.Series, scope: Scope) -> Scope | None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xladdin.engine.editions import word_set
-from xladdin.engine.scope import Scope, bundled_ids, load_scope
 from xladdin.engine.history import COLUMNS, GROUPS, monthly_history
 from xladdin.engine.metrics import Engine
+from xladdin.engine.scope import Scope, bundled_ids, load_scope
 from xladdin.report.layout import REGION_ROWS
 
 HIST_BODY = "HIST_BODY"

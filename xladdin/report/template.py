@@ -24,6 +24,7 @@ from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS, GROUPS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
+from xladdin.engine.scope import scope_cell
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
 from xladdin.engine.tables import notes_of
 from xladdin.report.figures import HIST_BODY
@@ -302,7 +303,8 @@ def _settings(book: Workbook, edition: Edition) -> None:
     issuer = DEFAULT_ISSUER if edition.lang == "zh" else edition.words["cover"]["issuer"]
     defaults = {cell.name: cell.default for cell in SETTING_CELLS} | \
         {"SET_ISSUER": issuer, "SET_LANG": edition.lang,  # the edition's own
-         "SET_FORMAT": WORKBOOK_FORMAT}  # a missing cell reads as 1: a new workbook says its format
+         "SET_FORMAT": WORKBOOK_FORMAT,  # a missing cell reads as 1: a new workbook says its format
+         "SET_SCOPE": scope_cell(edition.scope)}
     for i, (name, label) in enumerate(SETTING_NAMES.items()):
         r = 3 + i
         ws.cell(r, 1, label).font = Font(name=FONT, size=10)
