@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from xladdin.errors import XladdinError
+
+if TYPE_CHECKING:  # pandas loads on first use: the settings schema (and Lite's startup) need it not
+    import pandas as pd
 
 DEFAULT_SCOPE = "chips"
 LANGS = ("zh", "en")
@@ -68,6 +70,8 @@ class Scope:
     @cached_property
     def products(self) -> pd.DataFrame:
         """The product list as the reference tables hold it (hs6 key, names, HS8 detail)."""
+        import pandas as pd
+
         return pd.DataFrame({"hs6": [g.id for g in self.groups], "name": [g.zh for g in self.groups],
                              "name_en": [g.en for g in self.groups],
                              "hs8_codes": [" ".join(g.codes) for g in self.groups]}, dtype="str")

@@ -94,7 +94,8 @@ def refresh_book(book: Any) -> RefreshReport | None:
                f"（Word 版 {report.finished.with_suffix('.docx').name}）")
     app.status_bar = message + (f"（{len(report.warnings)} 条提示）" if report.warnings else "")
     if report.warnings:
-        app.alert("\n".join(report.warnings[:10]), title=f"{report.brief}：数据提示", buttons="ok", mode="info")
+        app.alert("\n".join(report.warnings[:10]), title=f"{report.brief}：数据提示", buttons="ok",
+                  mode="info")
     return report
 
 
