@@ -100,7 +100,7 @@ def _header_footer(doc, plan: Plan) -> None:
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    before, between, after = word_set(plan.lang)["cover"]["page_of"]
+    before, between, after = word_set(plan.lang, plan.scope)["cover"]["page_of"]
     _font(foot.add_run(before), 9)
     _field(foot, "PAGE")
     _font(foot.add_run(between), 9)
@@ -168,7 +168,7 @@ def _table(doc, plan: Plan, no: int) -> None:
             para.paragraph_format.space_after = Pt(0)
             para.paragraph_format.keep_with_next = True if i < len(rows) - 1 else None
     # the product list is printed once, as the footnote of section two (as published)
-    listed = word_set(plan.lang)["notes"]["products"].partition("{")[0]
+    listed = word_set(plan.lang, plan.scope)["notes"]["products"].partition("{")[0]
     notes = [n[0] for n in plan.block(layout.name("NOTES")).values if n and n[0]
              and not str(n[0]).startswith(listed)] if layout.note_rows else []
     for k, note in enumerate(notes):
@@ -306,8 +306,8 @@ def _figures(doc, plan: Plan) -> None:
     from docx.shared import Cm
 
     center = WD_ALIGN_PARAGRAPH.CENTER
-    w = words(plan.lang)
-    source = word_set(plan.lang)["cover"]["source"]
+    w = words(plan.lang, plan.scope)
+    source = word_set(plan.lang, plan.scope)["cover"]["source"]
     heading = _paragraph(doc, w["word_heading"], 14, bold=True, space_after=8, keep_next=True)
     heading.paragraph_format.page_break_before = True  # three figures a page, as on the charts sheet
     for n, spec in enumerate(charts(plan.lang), start=1):
@@ -355,7 +355,7 @@ def build_document(plan: Plan):
     items = [row[0] for row in plan.block("TEXT_BODY").values]
     kinds = _kinds(items)
     sections = [text for text, kind in zip(items, kinds) if kind == "section"]
-    _cover(doc, plan, [*sections, words(plan.lang)["word_heading"]])
+    _cover(doc, plan, [*sections, words(plan.lang, plan.scope)["word_heading"]])
     table_no = 0
     for i, (text, kind) in enumerate(zip(items, kinds)):
         if kind == "section":

@@ -18,6 +18,7 @@ from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
+from xladdin.engine.scope import Scope
 from xladdin.engine.tables import (
     compute_table,
     compute_tables,
@@ -67,6 +68,8 @@ class Plan:
     period: str
     blocks: tuple[Block, ...]
     lang: str = "zh"
+    #: the product scope whose words the plan's text uses (None: chips)
+    scope: Scope | None = None
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
@@ -298,7 +301,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]
-    return Plan(period, tuple(blocks), edition.lang)
+    return Plan(period, tuple(blocks), edition.lang, engine.scope)
 
 
 class Backend(Protocol):
