@@ -298,3 +298,22 @@ def test_the_raw_cache_key_holds_the_scope(tmp_path):
     chips, equipment = fingerprint(book, scope=None), fingerprint(book, scope="equipment")
     assert chips.key["scope"][0] == "chips" and equipment.key["scope"][0] == "equipment"
     assert chips.name != equipment.name
+
+
+def test_cell_functions_read_an_equipment_workbook_by_its_rows(tmp_path, cube):
+    """The data cell has no scope argument: rows of HS 8486 only are read as the equipment
+    scope, and products are its groups by name."""
+    from tests.fake_xlwings import FakeBook, FakeCaller
+    from xladdin.excel.udf import CHIP_DATA, CHIP_SHARE, CHIP_VALUE
+
+    path = tmp_path / "eq.xlsx"
+    assert main(["init", str(path), str(CUBE), "--scope", "equipment"]) == 0
+    book = FakeBook(path)
+    caller = FakeCaller(book)
+    data = CHIP_DATA(book.raw_table(), book.setting("SET_PERIOD"), book.setting("SET_NET_YOY"))
+    wafer = cube[cube["hs_code"] == "848610"]
+    got = CHIP_VALUE(data, "出口", "2025-07", "晶圆制造设备", caller=caller)
+    assert close(got, sums(wafer, "export", "month", YEAR) / E8)
+    share = CHIP_SHARE(data, "import", "2025-07", "848620", None, None, "累计", caller)
+    assert close(share, sums(cube[cube["hs_code"] == "848620"], "import", "ytd", YEAR)
+                 / sums(cube, "import", "ytd", YEAR) * 100)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from xladdin.engine.periods import parse_period_or_range, parse_periods
 from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
-from xladdin.engine.scope import Scope, load_scope, other_scope_of
+from xladdin.engine.scope import BY_ROWS, Scope, load_scope, other_scope_of, scope_of_rows
 from xladdin.engine.vocabulary import FLOWS as _FLOWS
 from xladdin.errors import Findings, XladdinError
 
@@ -311,6 +311,9 @@ def normalize(
     ``first_row`` is the file row number of the table's first data row, for messages.
     ``flow`` and ``period`` apply when the table has no such column (customs downloads).
     """
+    if scope == BY_ROWS and reference is None:
+        column = next((c for c in table.columns if header_key(_unmangled(c)) == "hs_code"), None)
+        scope = scope_of_rows(table[column] if column is not None else pd.Series([], dtype="str"))
     ref = reference or load_reference(scope)
     findings = Findings()
     keys = _field_columns(table, source)

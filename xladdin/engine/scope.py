@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # pandas loads on first use: the settings schema (and Lite's 
     import pandas as pd
 
 DEFAULT_SCOPE = "chips"
+#: read the rows under the bundled scope whose headings they are (the cell functions' data
+#: cell, which has no scope argument): chips, unless the rows hold none of HS 8542 but another's
+BY_ROWS = "by-rows"
 LANGS = ("zh", "en")
 #: the words each language of a scope must give (what the report's phrases fill in)
 WORDS = {"zh": ("title", "goods", "short", "range", "hs"),
@@ -214,6 +217,14 @@ def scope_cell(scope: Scope | None) -> str:
     """What the 设置 scope cell holds for a scope: a bundled scope's id, a user's file path."""
     scope = load_scope(scope)
     return scope.id if scope.source == f"{scope.id}.toml" else scope.source
+
+
+def scope_of_rows(hs: pd.Series) -> Scope:
+    """The bundled scope of rows read ``BY_ROWS``: the default, or the one other scope whose
+    headings the codes are under when none is under the default's."""
+    default = load_scope()
+    codes = hs.astype("str").str.replace(r"[.\s]", "", regex=True)
+    return other_scope_of(codes[codes.str.fullmatch(r"\d{4,8}")], default) or default
 
 
 def other_scope_of(hs: pd.Series, scope: Scope) -> Scope | None:
