@@ -317,3 +317,18 @@ def test_cell_functions_read_an_equipment_workbook_by_its_rows(tmp_path, cube):
     share = CHIP_SHARE(data, "import", "2025-07", "848620", None, None, "累计", caller)
     assert close(share, sums(cube[cube["hs_code"] == "848620"], "import", "ytd", YEAR)
                  / sums(cube, "import", "ytd", YEAR) * 100)
+
+
+def test_import_reads_downloads_under_the_workbooks_scope(tmp_path, cube, capsys):
+    """A workbook of the equipment scope takes HS 8486 downloads (read under its 设置 scope)."""
+    book = tmp_path / "eq.xlsx"
+    june = cube[cube["period"] <= "202506"].drop(columns=["value", "year", "month"])
+    july = cube[cube["period"] == "202507"].drop(columns=["value", "year", "month"])
+    june.to_csv(tmp_path / "june.csv", index=False)
+    july.to_csv(tmp_path / "july.csv", index=False)
+    assert main(["init", str(book), str(tmp_path / "june.csv"), "--scope", "equipment"]) == 0
+    assert main(["import", str(tmp_path / "july.csv"), "--into", str(book)]) == 0
+    capsys.readouterr()
+    result = tables_json(capsys, str(book), "--scope", "equipment", "--table", "1")
+    assert close(result["tables"]["1"][0]["month"]["value"],
+                 (sums(cube, "export", "month", YEAR) + sums(cube, "import", "month", YEAR)) / E8)
