@@ -91,7 +91,6 @@ def cmd_tables(args: argparse.Namespace) -> int:
     result = compute_tables(eng, period, numbers)
     if found.of("error"):
         result["forced"] = [f.line() for f in found.of("error")]
-    result["scope"] = eng.scope.id
     if args.json:
         _print_json(result)
     else:

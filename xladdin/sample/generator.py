@@ -430,7 +430,7 @@ def write_sample(values: dict, lp_keys: dict, path: Path, rng: np.random.Generat
                 for code, usd in zip(labels, whole):
                     if usd <= 0:
                         continue
-                    row = [ym, FLOW_CN[flow], "8542", "", "", "", "", int(usd)]
+                    row = [ym, FLOW_CN[flow], ref.scope.headings[0], "", "", "", "", int(usd)]
                     if dim == "product":
                         row[2] = code
                     elif dim == "partner":
