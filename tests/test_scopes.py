@@ -223,7 +223,6 @@ adjective = "wafer-and-device-equipment"
 short = "wafer and device equipment"
 range = "HS codes 848610 and 848620"
 hs = "848610 and 848620"
-tagline = "China wafer and device equipment monthly report"
 
 [[groups]]
 id = "848610"

@@ -30,7 +30,7 @@ BY_ROWS = "by-rows"
 LANGS = ("zh", "en")
 #: the words each language of a scope must give (what the report's phrases fill in)
 WORDS = {"zh": ("title", "goods", "short", "range", "hs"),
-         "en": ("title", "goods", "Goods", "adjective", "short", "range", "hs", "tagline")}
+         "en": ("title", "goods", "Goods", "adjective", "short", "range", "hs")}
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _COLOUR = re.compile(r"[0-9A-Fa-f]{6}")
 _MARK = re.compile(r"«(\w+)»")
