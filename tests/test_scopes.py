@@ -331,3 +331,14 @@ def test_import_reads_downloads_under_the_workbooks_scope(tmp_path, cube, capsys
     result = tables_json(capsys, str(book), "--scope", "equipment", "--table", "1")
     assert close(result["tables"]["1"][0]["month"]["value"],
                  (sums(cube, "export", "month", YEAR) + sums(cube, "import", "month", YEAR)) / E8)
+
+
+def test_product_colours_come_from_the_scope(tmp_path):
+    from xladdin.engine.scope import load_scope
+    from xladdin.report.figures import SPARE_COLOURS, product_colour
+
+    path = tmp_path / "litho.toml"
+    path.write_text(USER_SCOPE.replace('colour = "2E8B8B"', 'colour = "123abc"'), encoding="utf-8")
+    assert product_colour("器件设备", 1, load_scope(path)) == "123ABC"
+    assert product_colour("器件设备", 1) == SPARE_COLOURS[1]  # not a bundled group's name
+    assert product_colour("Memories") == "2E8B8B" and product_colour("零件及附件") == "A6A6A6"

@@ -247,7 +247,7 @@ def chart_png(plan: Plan, spec: ChartSpec) -> bytes:
         values = [v or 0.0 for v in series[0][1]]
         total = sum(values) or 1.0
         wedges, _ = ax.pie(values, labels=None, startangle=0, counterclock=False,
-                           colors=[_hex(product_colour(c, i)) for i, c in enumerate(categories)],
+                           colors=[_hex(product_colour(c, i, plan.scope)) for i, c in enumerate(categories)],
                            wedgeprops={"linewidth": 0.6, "edgecolor": "white"})
         # percent labels outside, stacked where slices are thin so they never collide
         last_y = None

@@ -60,13 +60,13 @@ SPARE_COLOURS = ("7F7F7F", "2E9AB8", "A5A5A5", "D45087", "665191")
 TITLE_PT, AXIS_PT, LABEL_PT = 11, 8, 8  # font sizes of chart titles, axis words, data labels
 
 
-def product_colour(label: str, index: int = 0) -> str:
+def product_colour(label: str, index: int = 0, scope: Scope | None = None) -> str:
     """The colour of a product group, found by its name in either language in the bundled
-    scopes (the tables print names, not codes; group names differ between scopes); an
-    unknown name takes a spare colour by its position."""
+    scopes, or first in ``scope`` where the caller knows it (the tables print names, not codes;
+    group names differ between scopes); an unknown name takes a spare colour by its position."""
     text = str(label).strip().lower()
-    for scope_id in bundled_ids():
-        for group in load_scope(scope_id).groups:
+    for each in ([scope] if scope is not None else []) + [load_scope(i) for i in bundled_ids()]:
+        for group in each.groups:
             if text in (group.zh.lower(), group.en.lower(), *(a.lower() for a in group.aliases)):
                 return group.colour.upper()
     return SPARE_COLOURS[index % len(SPARE_COLOURS)]
