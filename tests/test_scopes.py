@@ -342,3 +342,11 @@ def test_product_colours_come_from_the_scope(tmp_path):
     assert product_colour("器件设备", 1, load_scope(path)) == "123ABC"
     assert product_colour("器件设备", 1) == SPARE_COLOURS[1]  # not a bundled group's name
     assert product_colour("Memories") == "2E8B8B" and product_colour("零件及附件") == "A6A6A6"
+
+
+def test_audit_takes_the_scope(cube, capsys):
+    assert main(["audit", str(CUBE), "--scope", "equipment"]) == 0
+    assert f"checked {len(cube):,} rows in 1 file" in capsys.readouterr().err
+    assert main(["audit", str(CUBE)]) == 2  # read as chips: refused, naming both scopes
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'equipment'" in err[0] and "'chips'" in err[0]
