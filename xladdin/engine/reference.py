@@ -171,13 +171,13 @@ def _lists() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return _read("partners.csv"), _read("provinces.csv"), _read("regions.csv")
 
 
-_BY_SCOPE: dict[tuple[str, str], Reference] = {}
+_BY_SCOPE: dict[tuple[str, str, str], Reference] = {}
 
 
 def load_reference(scope: Scope | str | None = None) -> Reference:
     """The bundled reference lists with one scope's product groups (read once per scope)."""
     scope = load_scope(scope)
-    key = (scope.id, scope.source)
+    key = (scope.id, scope.source, scope.digest)
     if key not in _BY_SCOPE:
         partners, provinces, regions = _lists()
         _BY_SCOPE[key] = Reference(partners=partners, provinces=provinces, products=scope.products,
