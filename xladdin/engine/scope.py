@@ -81,8 +81,8 @@ class Scope:
 
     @cached_property
     def digest(self) -> str:
-        """What the scope reads rows by (headings and groups' codes), for cache keys."""
-        text = repr((self.headings, [(g.id, g.codes) for g in self.groups]))
+        """The scope's headings and groups (codes, names, colours), for cache keys."""
+        text = repr((self.headings, self.groups))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @cached_property
