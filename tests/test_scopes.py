@@ -350,3 +350,35 @@ def test_audit_takes_the_scope(cube, capsys):
     assert main(["audit", str(CUBE)]) == 2  # read as chips: refused, naming both scopes
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'equipment'" in err[0] and "'chips'" in err[0]
+
+
+def test_the_ribbon_and_the_lite_script_read_the_scope_cell(tmp_path, cube, monkeypatch):
+    """设置!SET_SCOPE decides how the ribbon and the Lite script read 原始数据: an equipment
+    workbook refreshes as equipment (its messages say 设备月报) and its table 1 is the cube's."""
+    import asyncio
+
+    from tests.fake_xlwings import FakeBook
+    from xladdin.excel.addin import refresh_book
+    from xladdin.lite import script
+
+    path = tmp_path / "eq.xlsx"
+    assert main(["init", str(path), str(CUBE), "--scope", "equipment"]) == 0
+    total = (sums(cube, "export", "month", YEAR) + sums(cube, "import", "month", YEAR)) / E8
+
+    said: list[str] = []
+    plan = asyncio.run(script.refresh(FakeBook(path), said.append))
+    assert plan is not None and plan.scope.id == "equipment", said
+    assert said[0] == "设备月报：正在读取原始数据…" and said[-1].startswith("设备月报：已刷新 2025-07")
+    assert close(plan.block("T1_BODY").values[0][1], total)
+
+    report = refresh_book(FakeBook(path))
+    assert report is not None and report.brief == "设备月报"
+    assert close(report.plan.block("T1_BODY").values[0][1], total)
+    assert "芯片" not in workbook_text(report.finished)
+
+    book = load_workbook(path)
+    book["设置"]["B10"].value = "chips"  # the same rows read as chips: one sentence, naming both
+    book.save(path)
+    said.clear()
+    assert asyncio.run(script.refresh(FakeBook(path), said.append)) is None
+    assert "'equipment'" in said[-1] and "'chips'" in said[-1]
