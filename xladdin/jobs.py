@@ -173,7 +173,8 @@ def require_sample(scope: Scope | str | None) -> None:
     """Only the chips scope has a bundled sample: any other is refused in one sentence."""
     chosen = load_scope(scope)
     if chosen.id != DEFAULT_SCOPE:
-        raise XladdinError(f"the bundled sample is of the {DEFAULT_SCOPE} scope (HS 8542) only; for the "
+        heading = ", ".join(load_scope(DEFAULT_SCOPE).headings)
+        raise XladdinError(f"the bundled sample is of the {DEFAULT_SCOPE} scope (HS {heading}) only; for the "
                            f"'{chosen.id}' scope give raw files of HS {', '.join(chosen.headings)} "
                            f"(xladdin build FILE --scope {scope} -o OUT.xlsx)")
 
