@@ -357,7 +357,8 @@ def test_main_py_registers_the_same_in_pyodide(registration, main_file):
     assert meta["xladdin"].endswith(".zip/xladdin/__init__.py"), meta["xladdin"]  # from main.py's zip
     from xladdin.engine.editions import word_set
 
-    assert meta["data"] == "hs6" and meta["words"] == sorted(word_set("zh"))[:3]  # read inside the zip
+    assert meta["data"] == "code" and meta["words"] == sorted(word_set("zh"))[:3]  # read inside the zip
+    assert meta["scopes"] == ["chips", "equipment"] and meta["equipment"] == "8486"  # scope files too
     assert same_docs(meta["functions"]) == same_docs(registration["functions"])
     assert meta["scripts"] == registration["scripts"]
     assert len(meta["functions"]["functions"]) == 8

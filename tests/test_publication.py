@@ -34,7 +34,12 @@ def sample() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def products() -> pd.DataFrame:
-    return pd.read_csv(Path(__file__).parents[1] / "xladdin" / "data" / "products.csv", dtype=str)
+    """The chips scope's groups, read from its TOML file with tomllib (not through the engine)."""
+    import tomllib
+
+    data = tomllib.loads((Path(__file__).parents[1] / "xladdin" / "scopes" / "chips.toml").read_text("utf-8"))
+    return pd.DataFrame([{"hs6": g["id"], "name": g["zh"], "name_en": g["en"],
+                          "hs8_codes": " ".join(g["codes"])} for g in data["groups"]])
 
 
 @pytest.fixture(scope="module")

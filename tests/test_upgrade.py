@@ -169,19 +169,35 @@ def test_a_new_setting_moves_xladdins_own_note_and_data_cell_down(tmp_path):
     from xladdin.files.xlsxpatch import XlsxPatch
 
     path = copy_of(tmp_path, RELEASES[0], "plain")
-    assert main(["refresh", str(path)]) == 0  # SET_FORMAT now in row 9, the note in row 10
+    assert main(["refresh", str(path)]) == 0  # SET_FORMAT in row 9, SET_SCOPE in 10, the note in 11
     patch = XlsxPatch(path)
     try:
         said = add_setting(patch, "SET_JAN_FEB", "auto")  # any cell of the schema will do
         patch.commit()
     finally:
         patch.close()
-    assert "设置!B10" in said
+    assert "设置!B11" in said
     book = load_workbook(path)
     ws = book["设置"]
-    assert ws["B10"].value == "auto" and ws["A11"].value.startswith("数据")
-    assert ws["A12"].value == "=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"
-    assert next(iter(book.defined_names["数据"].destinations))[1] == "$A$12"
+    assert ws["B11"].value == "auto" and ws["A12"].value.startswith("数据")
+    assert ws["A13"].value == "=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)"
+    assert next(iter(book.defined_names["数据"].destinations))[1] == "$A$13"
+
+
+def test_a_format_2_workbook_gets_the_scope_cell_chips_with_its_drop_down(tmp_path, capsys):
+    """Format 3 brought 设置!SET_SCOPE: an older workbook is a chips report, and says so."""
+    path = copy_of(tmp_path, RELEASES[0], "plain")
+    assert main(["refresh", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "the 设置 cell SET_SCOPE at 设置!B10" in out and "to 3" in out
+    book = load_workbook(path)
+    ws = book["设置"]
+    assert next(iter(book.defined_names["SET_SCOPE"].destinations)) == ("设置", "$B$10")
+    assert ws["B10"].value == "chips" and ws["B9"].value == 3
+    lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    assert lists["B10"] == '"chips,equipment"'
+    assert main(["refresh", str(path)]) == 0  # a second refresh adds nothing
+    assert "upgraded" not in capsys.readouterr().out
 
 
 def _without_history(source: Path, target: Path) -> None:

@@ -28,7 +28,11 @@ def _engine(args: argparse.Namespace):
 
     if args.demo and args.raw:
         raise XladdinError("give raw files or --demo, not both")
+    scope = getattr(args, "scope", None)
     if args.demo:
+        from xladdin.jobs import require_sample
+
+        require_sample(scope)
         return engine.demo(_settings(args))
     if not args.raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
@@ -37,7 +41,7 @@ def _engine(args: argparse.Namespace):
     for path in args.raw:
         refuse_finished_copy(path)
     return engine.load(args.raw, _settings(args), flow=args.flow,
-                       period=getattr(args, "data_period", None))
+                       period=getattr(args, "data_period", None), scope=scope)
 
 
 def _print_json(data) -> None:
@@ -111,13 +115,17 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if args.demo and args.raw:
         raise XladdinError("give raw files or --demo, not both")
+    if args.demo:
+        from xladdin.jobs import require_sample
+
+        require_sample(args.scope)
     raw = [sample_path()] if args.demo else args.raw
     if not raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
     return _report(build(raw, args.output, args.period, _settings(args), args.include_raw,
                          flow=args.flow, data_period=args.data_period, template=args.template,
                          force=args.force, docx=_beside(args.docx, args.output),
-                         pdf=_beside(args.pdf, args.output, ".pdf")))
+                         pdf=_beside(args.pdf, args.output, ".pdf"), scope=args.scope))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -125,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = args.output or demo_name(args.lang)
     return _report(demo(out, _settings(args), docx=_beside(args.docx, out),
-                        pdf=_beside(args.pdf, out, ".pdf")))
+                        pdf=_beside(args.pdf, out, ".pdf"), scope=args.scope))
 
 
 def demo_name(lang: str) -> Path:
@@ -137,10 +145,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     from xladdin.engine.load import sample_path
     from xladdin.jobs import init
 
+    if args.demo and not args.raw:
+        from xladdin.jobs import require_sample
+
+        require_sample(args.scope)
     raw = args.raw or ([sample_path()] if args.demo else [])
     if not raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
-    outcome = init(args.workbook, raw, args.period, _settings(args), lite=args.lite)
+    outcome = init(args.workbook, raw, args.period, _settings(args), lite=args.lite,
+                   scope=args.scope)
     status = _report(outcome)
     if outcome.findings.of("error"):  # the workbook is the place to mend the rows: say so
         print(f"{args.workbook} holds every input row, but its tables leave out what the errors above "
@@ -156,7 +169,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     status = _report(refresh(args.workbook, args.include_raw, args.force,
                              docx=True if args.docx is BESIDE else args.docx, lang=args.lang,
                              jan_feb=True if args.jan_feb else None,
-                             pdf=True if args.pdf is BESIDE else args.pdf))
+                             pdf=True if args.pdf is BESIDE else args.pdf, scope=args.scope))
     from xladdin.lite.workbook import stale_note
 
     note = stale_note(args.workbook)
@@ -246,6 +259,13 @@ def _add_input_options(p: argparse.ArgumentParser, demo: bool = True) -> None:
                    help="flow of raw files that do not say it (customs downloads)")
     p.add_argument("--data-period", metavar="YYYY-MM",
                    help="month (or range A..B) of raw files without a 数据年月 column")
+    _add_scope_option(p)
+
+
+def _add_scope_option(p: argparse.ArgumentParser, default: str | None = "chips") -> None:
+    p.add_argument("--scope", metavar="ID|PATH", default=default,
+                   help="product scope: chips (HS 8542, default), equipment (HS 8486) or a scope file "
+                        "(.toml; see README, Product scopes)")
 
 
 def _add_report_options(p: argparse.ArgumentParser) -> None:
@@ -299,7 +319,9 @@ FORCE_HELP = "go on even if the audit finds errors (the output says so)"
 def parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    p = argparse.ArgumentParser(prog="xladdin", description="China chip-trade (HS 8542) monthly report")
+    p = argparse.ArgumentParser(prog="xladdin", description=(
+        "China's monthly customs trade report for a product scope: chips (HS 8542, default), "
+        "equipment (HS 8486) or your own"))
     p.add_argument("--version", action="version", version=f"xladdin {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("tables", help="print tables 1-7 for a period")
@@ -328,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
                    help="table 1 net row: %% growth of net imports (default) or absolute change")
     d.add_argument("--top", type=int, default=10, help=argparse.SUPPRESS)
     _add_docx_option(d)
+    _add_scope_option(d)
     d.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
     _add_pdf_option(d)
     d.set_defaults(func=cmd_demo)
@@ -347,6 +370,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help=FORCE_HELP)
     _add_docx_option(r)
     _add_edition_options(r, default_lang=None)  # default: the workbook's 设置
+    _add_scope_option(r, default=None)  # default: the workbook's 设置
     _add_pdf_option(r)
     r.set_defaults(func=cmd_refresh)
 

@@ -15,6 +15,7 @@ from xladdin.engine.load import from_raw, report_period, sample_path
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData
+from xladdin.engine.scope import DEFAULT_SCOPE, Scope, load_scope, scope_cell
 from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
@@ -80,7 +81,7 @@ def open_template(template: Path | None, edition: Edition | None = None, top: in
 def build(raw_paths: list[Path], out: Path, period: str | None = None, settings: Settings | None = None,
           include_raw: bool = False, flow: str | None = None, data_period: str | None = None,
           template: Path | None = None, force: bool = False, docx: Path | None = None,
-          pdf: Path | None = None) -> Outcome:
+          pdf: Path | None = None, scope: Scope | str | None = None) -> Outcome:
     """The finished, values-only workbook (and the Word edition if ``docx``, as PDF if ``pdf``)
     from raw files. Inputs are only read."""
     out = Path(out)
@@ -90,7 +91,7 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
         refuse_finished_copy(item)
     check_word_fonts(docx or pdf, (settings or Settings()).lang)
     progress("reading raw data")
-    raw = read_raw_cached(raw_paths, flow=flow, period=data_period)
+    raw = read_raw_cached(raw_paths, flow=flow, period=data_period, scope=scope)
     engine = from_raw(raw, settings)
     period = report_period(engine, period)
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
@@ -181,12 +182,24 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
 
 
 def demo(out: Path, settings: Settings | None = None, docx: Path | None = None,
-         pdf: Path | None = None) -> Outcome:
+         pdf: Path | None = None, scope: Scope | str | None = None) -> Outcome:
+    require_sample(scope)
     return build([sample_path()], out, None, settings, docx=docx, pdf=pdf)
 
 
+def require_sample(scope: Scope | str | None) -> None:
+    """Only the chips scope has a bundled sample: any other is refused in one sentence."""
+    chosen = load_scope(scope)
+    if chosen.id != DEFAULT_SCOPE:
+        heading = ", ".join(load_scope(DEFAULT_SCOPE).headings)
+        raise XladdinError(f"the bundled sample is of the {DEFAULT_SCOPE} scope (HS {heading}) only; for the "
+                           f"'{chosen.id}' scope give raw files of HS {', '.join(chosen.headings)} "
+                           f"(xladdin build FILE --scope {scope} -o OUT.xlsx)")
+
+
 def init(out: Path, raw_paths: list[Path], period: str | None = None,
-         settings: Settings | None = None, lite: bool = False) -> Outcome:
+         settings: Settings | None = None, lite: bool = False,
+         scope: Scope | str | None = None) -> Outcome:
     """A new monthly workbook (template + raw rows in 原始数据 + tables) for Excel and refresh;
     ``lite``: with xlwings Lite's part holding main.py and requirements.txt."""
     out = Path(out)
@@ -201,11 +214,12 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     for item in raw_paths:
         refuse_finished_copy(item)
     progress("reading raw data")
-    raw = read_raw_cached(raw_paths)
+    raw = read_raw_cached(raw_paths, scope=scope)
     engine = from_raw(raw, settings)
     chosen, period = period, report_period(engine, period)
-    book = make_template(Edition(engine.settings.lang))
-    write_settings(book, parse_period(chosen) if chosen else None, engine.settings)  # empty: latest
+    book = make_template(Edition(engine.settings.lang, scope=engine.scope))
+    write_settings(book, parse_period(chosen) if chosen else None, engine.settings,  # empty: latest
+                   scope_cell(engine.scope))
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
     plan = render(book, engine, period, span_groups=2)
     progress(f"writing {out.name}")
@@ -218,7 +232,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
 
 def refresh(path: Path, include_raw: bool = False, force: bool = False,
             docx: Path | bool | None = None, lang: str | None = None, jan_feb: bool | None = None,
-            pdf: Path | bool | None = None) -> Outcome:
+            pdf: Path | bool | None = None, scope: str | None = None) -> Outcome:
     """The ribbon button's headless twin: tables from the workbook's own raw data and settings.
 
     Only the table and cover sheets are rewritten (``XlsxPatch``): 原始数据 and every other
@@ -226,16 +240,17 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
     ``lang`` and ``jan_feb`` override the 设置 cells and are written into them, so the
     ribbon and later refreshes make the same edition; a cell so changed is said in ``notes``.
     ``docx=True``, ``pdf=True``: the Word edition, its PDF, beside the finished copy.
+    ``scope`` (an id or a scope file) overrides 设置's product scope cell, and is written there.
     """
     path = check_workbook(path)
     with WorkbookLock(path) as lock:
         progress(f"reading 原始数据 of {path.name}")
-        raw = read_raw_cached([path])
         patch = XlsxPatch(path)
         try:
             upgraded = upgrade(patch)  # an older workbook gets what this format needs (committed below)
             cells = settings_cells(patch)
-            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb)
+            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb, scope=scope)
+            raw = read_raw_cached([path], scope=sheet.scope)  # read under 设置's product scope
             finished, docx, pdf = finished_targets(path, sheet.settings.lang, docx, pdf)
             progress("computing the tables")
             prepared = prepare_report(raw, sheet, force)
@@ -244,7 +259,8 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
             notes = []
             jan_feb_text = "jan-feb" if sheet.settings.jan_feb else "auto"
             for name, value, given in (("SET_LANG", sheet.settings.lang, lang),
-                                       ("SET_JAN_FEB", jan_feb_text, jan_feb)):
+                                       ("SET_JAN_FEB", jan_feb_text, jan_feb),
+                                       ("SET_SCOPE", sheet.scope, scope)):
                 if given is not None and name in patch.names:
                     patch.write(Block(name, [[value]], [["@"]]))
                     notes += setting_changed(name, cells.get(name), value)
@@ -279,8 +295,9 @@ def finished_targets(path: Path, lang: str, docx: Path | bool | None,
 def setting_changed(name: str, before: str | None, after: str) -> list[str]:
     """One line when an option changed a cell of 设置, which later refreshes (and the ribbon)
     follow; nothing when the cell already said so."""
-    label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb"}[name]
-    old = (before or "").strip() or {"SET_LANG": "zh", "SET_JAN_FEB": "auto"}[name]
+    label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb", "SET_SCOPE": "product scope"}[name]
+    defaults = {"SET_LANG": "zh", "SET_JAN_FEB": "auto", "SET_SCOPE": DEFAULT_SCOPE}
+    old = (before or "").strip() or defaults[name]
     if old.lower() == after.lower():
         return []
     return [f"changed 设置 {label}: {old} → {after}; later refreshes and the ribbon make this edition "

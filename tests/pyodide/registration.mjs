@@ -39,8 +39,9 @@ with open("/home/pyodide/main.py", encoding="utf-8") as handle:
 from xlwings.server import custom_functions_meta, custom_scripts_meta
 from importlib import resources
 from xladdin.engine.editions import word_set
-data = resources.files("xladdin.data").joinpath("products.csv").read_text(encoding="utf-8").split(",")[0]
-json.dumps({"data": data, "words": sorted(word_set("zh"))[:3],"platform": sys.platform, "python": sys.version.split()[0],
+from xladdin.engine.scope import bundled_ids, load_scope
+data = resources.files("xladdin.data").joinpath("partners.csv").read_text(encoding="utf-8").split(",")[0]
+json.dumps({"data": data, "scopes": list(bundled_ids()), "equipment": load_scope("equipment").headings[0], "words": sorted(word_set("zh"))[:3],"platform": sys.platform, "python": sys.version.split()[0],
             "functions": custom_functions_meta(main), "scripts": custom_scripts_meta(main),
             "xladdin": sys.modules["xladdin"].__file__,
             "loaded": sorted(m for m in ("pandas", "numpy", "fastexcel", "openpyxl") if m in sys.modules)},

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from xladdin.engine.periods import RANGE_SEPARATOR, year_month
+from xladdin.engine.scope import Scope, load_scope
 from xladdin.errors import XladdinError
 
 LANGS = ("zh", "en")
@@ -21,13 +22,33 @@ FLOWS = ("export", "import")
 
 
 @cache
-def word_set(lang: str) -> dict:
-    """The words of one language, read once from ``words/<lang>.toml``."""
+def _word_file(lang: str) -> dict:
     if lang not in LANGS:
         raise XladdinError(f"unknown language '{lang}'; use {' or '.join(LANGS)}")
     path = resources.files("xladdin.engine").joinpath("words", f"{lang}.toml")
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def _filled(value: object, scope: Scope, lang: str) -> object:
+    if isinstance(value, str):
+        return scope.fill(value, lang)
+    if isinstance(value, dict):
+        return {k: _filled(v, scope, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_filled(v, scope, lang) for v in value]
+    return value
+
+
+@cache
+def _scoped(lang: str, scope: Scope) -> dict:
+    return _filled(_word_file(lang), scope, lang)  # type: ignore[return-value]
+
+
+def word_set(lang: str, scope: Scope | None = None) -> dict:
+    """The words of one language (``words/<lang>.toml``, read once) with the product scope's
+    words in their ``«name»`` marks (the chips scope where none is given)."""
+    return _scoped(lang, load_scope(scope))
 
 
 @dataclass(frozen=True)
@@ -36,6 +57,8 @@ class Edition:
 
     lang: str = "zh"
     combined: bool = False
+    #: the product scope whose words fill the phrases (the chips scope where none is given)
+    scope: Scope | None = None
 
     @property
     def spans(self) -> tuple[str, ...]:
@@ -43,7 +66,7 @@ class Edition:
 
     @property
     def words(self) -> dict:
-        return word_set(self.lang)
+        return word_set(self.lang, self.scope)
 
     def period_words(self, period: str, top: int = 10) -> dict[str, object]:
         """The phrases a period puts in titles, headers and notes (7月当月, 1至7月累计 …).

@@ -9,6 +9,7 @@ from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.model import Model
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData, read_raw
+from xladdin.engine.scope import Scope
 from xladdin.errors import XladdinError
 
 
@@ -18,9 +19,9 @@ def sample_path() -> Path:
 
 
 def load(paths: list[Path | str], settings: Settings | None = None, flow: str | None = None,
-         period: str | None = None) -> Engine:
-    """Read raw files and build the engine over them."""
-    return from_raw(read_raw(paths, flow=flow, period=period), settings)
+         period: str | None = None, scope: Scope | str | None = None) -> Engine:
+    """Read raw files under a product scope (chips by default) and build the engine over them."""
+    return from_raw(read_raw(paths, flow=flow, period=period, scope=scope), settings)
 
 
 def from_raw(raw: RawData, settings: Settings | None = None) -> Engine:

@@ -17,6 +17,7 @@ from xladdin.engine.editions import Edition, jan_feb_choice, word_set
 from xladdin.engine.model import Model
 from xladdin.engine.periods import previous_month, shift_years, span_months
 from xladdin.engine.reference import Reference, load_reference
+from xladdin.engine.scope import Scope
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings  # noqa: F401 (re-exported)
 from xladdin.errors import MissingMonthsError
 
@@ -59,8 +60,18 @@ class Engine:
 
     model: Model
     settings: Settings = field(default_factory=Settings)
-    reference: Reference = field(default_factory=load_reference)
+    #: the code lists with the product groups of the raw data's scope (``scope``)
+    reference: Reference = None  # type: ignore[assignment]
     _memo: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.reference is None:
+            self.reference = load_reference(self.model.raw.scope)
+
+    @property
+    def scope(self) -> Scope:
+        """The product scope of this report: its headings, product groups and words."""
+        return self.model.raw.scope
 
     def _cached(self, key: tuple, compute):
         if key not in self._memo:
@@ -70,11 +81,12 @@ class Engine:
     def edition(self, period: str) -> Edition:
         """The edition of a report month: its language, and whether it is the 1-2月 issue."""
         return self._cached(("edition", period), lambda: Edition(
-            self.settings.lang, jan_feb_choice(self.model.periods, period, self.settings.jan_feb)[0]))
+            self.settings.lang, jan_feb_choice(self.model.periods, period, self.settings.jan_feb)[0],
+            self.scope))
 
     def label(self, dim: str, key: str) -> str:
         """The name the report prints for a code, in the edition's language."""
-        words = word_set(self.settings.lang)
+        words = word_set(self.settings.lang, self.scope)
         if dim == "region":
             return words["labels"]["regions"].get(key, key)
         name = self.reference.name(dim, key, words["names"].get(dim, "name"))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from xladdin.engine.periods import parse_period_or_range, parse_periods
 from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
+from xladdin.engine.scope import BY_ROWS, Scope, load_scope, other_scope_of, scope_of_rows
 from xladdin.engine.vocabulary import FLOWS as _FLOWS
 from xladdin.errors import Findings, XladdinError
 
@@ -76,9 +77,11 @@ class RawData:
     #: rows the tables cannot use (other chapters, unknown codes or names), as written, so a
     #: workbook keeps every row it was given (``left_out_rows``)
     left_out: pd.DataFrame | None = None
+    #: the product scope the rows were read under (its headings and product groups)
+    scope: Scope = field(default_factory=load_scope)
 
     @staticmethod
-    def concat(parts: list[RawData]) -> RawData:
+    def concat(parts: list[RawData], scope: Scope | None = None) -> RawData:
         frames = [p.frame for p in parts if len(p.frame)]
         frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
         findings = Findings()
@@ -89,7 +92,8 @@ class RawData:
             labels.update(part.partner_labels)
             files.update(part.files)
         left = [p.left_out for p in parts if p.left_out is not None and len(p.left_out)]
-        return RawData(frame, findings, labels, files, pd.concat(left, ignore_index=True) if left else None)
+        return RawData(frame, findings, labels, files, pd.concat(left, ignore_index=True) if left else None,
+                       scope or (parts[0].scope if parts else load_scope()))
 
 
 def empty_frame() -> pd.DataFrame:
@@ -302,13 +306,17 @@ def normalize(
     flow: str | None = None,
     period: str | None = None,
     reference: Reference | None = None,
+    scope: Scope | str | None = None,
 ) -> RawData:
     """Validate one table of raw rows (as read, headers in row 0) into the model.
 
     ``first_row`` is the file row number of the table's first data row, for messages.
     ``flow`` and ``period`` apply when the table has no such column (customs downloads).
     """
-    ref = reference or load_reference()
+    if scope == BY_ROWS and reference is None:
+        column = next((c for c in table.columns if header_key(_unmangled(c)) == "hs_code"), None)
+        scope = scope_of_rows(table[column] if column is not None else pd.Series([], dtype="str"))
+    ref = reference or load_reference(scope)
     findings = Findings()
     keys = _field_columns(table, source)
     if "value_usd" not in keys:
@@ -379,13 +387,21 @@ def normalize(
                            "put 出口 or 进口 in the file name or pass --flow export|import")
 
     empty = Coded.of(pd.Series("", index=table.index, dtype="str"))
-    hs = coded.get("hs_code", empty).map(lambda u: _product_of(u, ref))
+    hs = coded.get("hs_code", empty).map(lambda u: _product_of(u, ref.scope))
     if hs.distinct["bad"].any():
         bad = hs.field("bad").astype(bool)
         raise _row_error(source, rows[bad], str(keys.get("hs_code")),
                          f"'{coded['hs_code'].text[bad].iloc[0]}' is not a 6- or 8-digit HS code",
-                         "use codes such as 854231 or 85423190")
+                         f"use codes such as {ref.scope.groups[0].codes[0][:6]} or "
+                         f"{ref.scope.groups[0].id[:4]}xxxx under HS {', '.join(ref.scope.headings)}")
     other_chapter = hs.field("other").astype(bool)
+    if other_chapter.any() and (elsewhere := other_scope_of(hs.field("code")[other_chapter], ref.scope)) \
+            and not (~other_chapter & hs.field("code").notna()).any():
+        raise XladdinError(
+            f"{source}: the rows are HS {', '.join(elsewhere.headings)} goods of the "
+            f"'{elsewhere.id}' scope, not HS {', '.join(ref.scope.headings)} of the "
+            f"'{ref.scope.id}' scope this report is made for; choose --scope {elsewhere.id} "
+            f"(or {elsewhere.id} in the 设置 sheet's scope cell)")
     unknown_product = hs.field("unknown").astype(bool)
     out["product"] = hs.field("product")
     out["hs_code"] = hs.field("code")
@@ -406,10 +422,12 @@ def normalize(
     if other_chapter.any():
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
                      f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
-                     _where(source, rows[other_chapter]), "only HS 8542 is reported")
+                     _where(source, rows[other_chapter]),
+                     f"only HS {', '.join(ref.scope.headings)} is reported")
     if unknown_product.any():
         findings.add("warning", f"{int(unknown_product.sum())} rows with HS codes not in the report's "
-                     "five HS6 products cannot be used", _where(source, rows[unknown_product]),
+                     f"{len(ref.scope.groups)} product groups cannot be used",
+                     _where(source, rows[unknown_product]),
                      "check the code list")
     rolled = provinces.field("rolled").astype(bool)
     if rolled.any():
@@ -436,7 +454,7 @@ def normalize(
     for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
     return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))},
-                   left_out_rows(out[~usable], coded))
+                   left_out_rows(out[~usable], coded), scope=ref.scope)
 
 
 #: the columns of a left-out row: codes and names as the user wrote them
@@ -480,14 +498,16 @@ def _where(source: str, rows: pd.Series) -> str:
     return f"{source} rows {listed}{' …' if len(rows) > 3 else ''}"
 
 
-def _product_of(hs: pd.Series, ref: Reference) -> pd.DataFrame:
-    """HS 8542 rolls up to HS6; blank or the chapter code itself = not broken down."""
+def _product_of(hs: pd.Series, scope: Scope) -> pd.DataFrame:
+    """A scope's HS6 and HS8 codes roll up to its product groups; blank or a heading itself
+    (8542) = not broken down; codes under other headings are other chapters."""
     hs = hs.str.replace(r"[.\s]", "", regex=True)
-    blank = _blank(hs) | (hs == "8542")
-    other = ~blank & ~hs.str.startswith("8542")
-    bad = ~blank & ~other & ~hs.str.fullmatch(r"8542\d{2}(\d{2})?")
-    product = hs.str[:6].where(~blank & ~bad)
-    unknown = product.notna() & ~other & ~product.isin(ref.product_names.keys())
+    blank = _blank(hs) | hs.isin(scope.headings)
+    other = ~blank & ~scope.covers(hs)
+    bad = ~blank & ~other & ~hs.str.fullmatch(r"\d{6}(\d{2})?")
+    group = scope.product_of(hs.where(~blank & ~bad, ""))
+    product = group.where(group.notna(), hs.str[:6]).where(~blank & ~bad)
+    unknown = product.notna() & ~other & group.isna()
     code = hs.where(~blank & ~bad)
     return pd.DataFrame({"product": product, "other": other, "bad": bad, "unknown": unknown,
                          "code": code})
@@ -829,8 +849,10 @@ def read_raw(
     paths: list[Path | str],
     flow: str | None = None,
     period: str | None = None,
+    scope: Scope | str | None = None,
 ) -> RawData:
-    """Read and validate raw files (CSV or xlsx) into one model."""
+    """Read and validate raw files (CSV or xlsx) into one model, under one product scope."""
+    scope = load_scope(scope)
     parts = []
     for item in paths:
         path = Path(item)
@@ -848,5 +870,5 @@ def read_raw(
             table, first, source = read_csv_table(path), 2, path.name
         has_flow = any(header_key(_unmangled(c)) == "flow" for c in table.columns)
         parts.append(normalize(table, source, first, period=period,
-                               flow=flow or (None if has_flow else flow_from_name(path))))
-    return RawData.concat(parts)
+                               flow=flow or (None if has_flow else flow_from_name(path)), scope=scope))
+    return RawData.concat(parts, scope)

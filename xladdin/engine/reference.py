@@ -18,6 +18,7 @@ from importlib import resources
 
 import pandas as pd
 
+from xladdin.engine.scope import Scope, load_scope
 from xladdin.engine.settings import NEVER_RANKED
 from xladdin.engine.vocabulary import REGION_NAMES  # noqa: F401 (re-exported)
 
@@ -63,6 +64,8 @@ class Reference:
     provinces: pd.DataFrame
     products: pd.DataFrame
     regions: pd.DataFrame
+    #: the product scope the product list comes from
+    scope: Scope | None = None
 
     @cached_property
     def partner_names(self) -> dict[str, str]:
@@ -120,7 +123,8 @@ class Reference:
     def product_codes(self) -> dict[str, str]:
         names = dict(zip(self.products["name"], self.products["hs6"]))
         names.update(zip(self.products["name_en"].str.lower(), self.products["hs6"]))
-        names.update({"其他集成电路": "854239"})  # 其他 and 其它 are both written
+        if self.scope is not None:
+            names.update({alias: g.id for g in self.scope.groups for alias in g.aliases})
         return names
 
     def name(self, dim: str, key: str, column: str) -> str | None:
@@ -163,11 +167,19 @@ class Reference:
 
 
 @lru_cache(maxsize=1)
-def load_reference() -> Reference:
-    """The bundled reference lists (read once per process)."""
-    return Reference(
-        partners=_read("partners.csv"),
-        provinces=_read("provinces.csv"),
-        products=_read("products.csv"),
-        regions=_read("regions.csv"),
-    )
+def _lists() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return _read("partners.csv"), _read("provinces.csv"), _read("regions.csv")
+
+
+_BY_SCOPE: dict[tuple[str, str, str], Reference] = {}
+
+
+def load_reference(scope: Scope | str | None = None) -> Reference:
+    """The bundled reference lists with one scope's product groups (read once per scope)."""
+    scope = load_scope(scope)
+    key = (scope.id, scope.source, scope.digest)
+    if key not in _BY_SCOPE:
+        partners, provinces, regions = _lists()
+        _BY_SCOPE[key] = Reference(partners=partners, provinces=provinces, products=scope.products,
+                                   regions=regions, scope=scope)
+    return _BY_SCOPE[key]

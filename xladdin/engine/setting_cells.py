@@ -17,6 +17,7 @@ from typing import Any
 
 from xladdin.engine.editions import LANGS, parse_jan_feb, parse_lang
 from xladdin.engine.periods import parse_period
+from xladdin.engine.scope import DEFAULT_SCOPE, bundled_ids
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
 from xladdin.errors import XladdinError
 
@@ -24,7 +25,7 @@ DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
 
 #: The workbook format this code writes (``init``) and upgrades older workbooks to. Format 1 is
 #: the first release's, which carried no format cell: a workbook without one is format 1.
-WORKBOOK_FORMAT = 2
+WORKBOOK_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,15 @@ def parse_format(value: Any) -> int:
     return int(number)
 
 
+def parse_scope_cell(value: Any) -> str:
+    """The product scope cell: a bundled scope's id (blank: chips) or a scope file's path."""
+    text = str(value or DEFAULT_SCOPE).strip()
+    if text not in bundled_ids() and not text.lower().endswith(".toml"):
+        raise XladdinError(f"设置: the product scope cell (SET_SCOPE) says '{value}'; choose one of "
+                           f"{', '.join(bundled_ids())} or write the path of a scope file (.toml)")
+    return text
+
+
 def _as_is(value: Any) -> Any:
     """Issuer and date stay as read: the cover decides how to print them."""
     return value
@@ -83,6 +93,8 @@ SETTING_CELLS: tuple[SettingCell, ...] = (
     SettingCell("SET_JAN_FEB", "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）", "auto",
                 parse_jan_feb, choices=("auto", "jan-feb")),
     SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2),
+    SettingCell("SET_SCOPE", "产品范围 / product scope（chips：HS 8542；equipment：HS 8486）",
+                DEFAULT_SCOPE, parse_scope_cell, since=3, choices=bundled_ids()),
 )
 CELLS = {cell.name: cell for cell in SETTING_CELLS}
 
@@ -99,22 +111,24 @@ class SheetSettings:
     date: Any
     notes: tuple[str, ...] = ()
     format: int = WORKBOOK_FORMAT
+    #: the product scope's id (or a scope file's path) the raw rows are read under
+    scope: str = DEFAULT_SCOPE
 
 
 def read_settings(found: Mapping[str, Any], lang: str | None = None,
-                  jan_feb: bool | None = None) -> SheetSettings:
+                  jan_feb: bool | None = None, scope: str | None = None) -> SheetSettings:
     """Parse the cells a front end found (name → value; a missing name is a missing cell).
 
     A cell the workbook's format predates reads as its default silently; an older workbook is
     mentioned once (the command line upgrades it first, so it never is there). ``lang`` and
-    ``jan_feb`` override their cells (the command line's options).
+    ``jan_feb`` and ``scope`` override their cells (the command line's options).
     """
     fmt = parse_format(found.get("SET_FORMAT"))
     values, notes = {}, []
     if fmt < WORKBOOK_FORMAT:
         notes.append(f"the workbook is format {fmt}, made by an older xladdin; 'xladdin refresh' on "
                      f"the file upgrades it to format {WORKBOOK_FORMAT} in place, keeping your own sheets")
-    given = {"SET_LANG": lang, "SET_JAN_FEB": jan_feb}
+    given = {"SET_LANG": lang, "SET_JAN_FEB": jan_feb, "SET_SCOPE": scope}
     for cell in SETTING_CELLS:
         if given.get(cell.name) is not None:
             values[cell.name] = given[cell.name]  # overridden: the cell is not read
@@ -130,4 +144,4 @@ def read_settings(found: Mapping[str, Any], lang: str | None = None,
     settings = Settings(net_yoy=values["SET_NET_YOY"], lang=values["SET_LANG"],
                         jan_feb=values["SET_JAN_FEB"])
     return SheetSettings(values["SET_PERIOD"], settings, values["SET_ISSUER"], values["SET_DATE"],
-                         tuple(notes), fmt)
+                         tuple(notes), fmt, values["SET_SCOPE"])

@@ -176,7 +176,8 @@ def compute_tables(engine: Engine, period: str, numbers: tuple[int, ...] | None 
     tables = {str(no): compute_table(engine, no, period) for no in (numbers or SPECS)}
     return {"period": period, "lang": edition.lang,
             "edition": "jan-feb" if edition.combined else "monthly",
-            "unit": edition.words["unit"], "net_yoy": engine.settings.net_yoy, "tables": tables}
+            "unit": edition.words["unit"], "net_yoy": engine.settings.net_yoy,
+            "scope": engine.scope.id, "tables": tables}
 
 
 def table_notes(spec: TableSpec, engine: Engine, period: str) -> list[str]:

@@ -62,6 +62,7 @@ class RefreshReport:
     finished: Path
     warnings: list[str] = field(default_factory=list)
     plan: Any = None  # the render plan written (a ``render.Plan``)
+    brief: str = "芯片月报"  # the product scope's short name for messages (``Scope.brief``)
 
 
 def main() -> None:
@@ -89,11 +90,12 @@ def refresh_book(book: Any) -> RefreshReport | None:
         app.alert(f"internal error ({type(exc).__name__}: {exc}); please report it with the workbook",
                   title="芯片月报：未能刷新", buttons="ok", mode="critical")
         return None
-    message = (f"芯片月报：已刷新 {report.period}；发布版已保存为 {report.finished.name}"
+    message = (f"{report.brief}：已刷新 {report.period}；发布版已保存为 {report.finished.name}"
                f"（Word 版 {report.finished.with_suffix('.docx').name}）")
     app.status_bar = message + (f"（{len(report.warnings)} 条提示）" if report.warnings else "")
     if report.warnings:
-        app.alert("\n".join(report.warnings[:10]), title="芯片月报：数据提示", buttons="ok", mode="info")
+        app.alert("\n".join(report.warnings[:10]), title=f"{report.brief}：数据提示", buttons="ok",
+                  mode="info")
     return report
 
 
@@ -115,8 +117,9 @@ def _refresh(book: Any) -> RefreshReport:
     from xladdin.report.pipeline import check_plan_names, prepare_report
     from xladdin.report.render import apply
 
-    raw = raw_from_book(book)
-    prepared = prepare_report(raw, settings_from_book(book))
+    sheet = settings_from_book(book)
+    raw = raw_from_book(book, sheet.scope)  # read under 设置's product scope
+    prepared = prepare_report(raw, sheet)
     engine, period, found, plan = prepared.engine, prepared.period, prepared.findings, prepared.plan
     check_plan_names(plan, lambda name: has_name(book, name), prepared.format)
     app = book.app
@@ -141,7 +144,7 @@ def _refresh(book: Any) -> RefreshReport:
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
-    return RefreshReport(period, finished, warnings, plan)
+    return RefreshReport(period, finished, warnings, plan, engine.scope.brief)
 
 
 # --- building the add-in ---------------------------------------------------------------------

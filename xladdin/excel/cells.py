@@ -29,6 +29,7 @@ from xladdin.engine.metrics import Engine, growth
 from xladdin.engine.periods import month_range, parse_period, previous_month
 from xladdin.engine.raw import RAW_SHEET, normalize
 from xladdin.engine.reference import load_reference, normalize_one
+from xladdin.engine.scope import BY_ROWS, DEFAULT_SCOPE
 from xladdin.engine.settings import Settings
 from xladdin.engine.vocabulary import BY, FLOWS, JAN_FEB, MEASURES, REGIONS, SPANS, TABLES, UNIT
 from xladdin.errors import MissingMonthsError, XladdinError
@@ -124,7 +125,9 @@ def raw_input(raw: Any, period: Any = None, net_yoy: Any = None) -> RawInput:
 
 def dataset(given: RawInput, source: str = f"sheet {RAW_SHEET}") -> Dataset:
     """Validate the raw table into an engine, named by the content hash."""
-    engine = from_raw(normalize(given.table, source, first_row=2), Settings(net_yoy=given.net_yoy))
+    # the data cell has no scope argument: its rows choose among the bundled scopes
+    engine = from_raw(normalize(given.table, source, first_row=2, scope=BY_ROWS),
+                      Settings(net_yoy=given.net_yoy))
     month = given.month or engine.model.latest_period()
     if month is None:
         raise ChipError("the raw data holds no usable rows; paste or import the customs rows first")
@@ -183,9 +186,10 @@ def span_of(value: Any, period: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def resolve(dim: str, typed: str) -> tuple[str, str]:
-    """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners."""
-    ref = load_reference()
+def resolve(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
+    """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners;
+    products are the groups of the data's bundled scope."""
+    ref = load_reference(scope)
     if dim == "product":
         code = typed if typed in ref.product_names else ref.product_codes.get(typed.lower(),
                                                                              ref.product_codes.get(typed))
@@ -201,13 +205,14 @@ def resolve(dim: str, typed: str) -> tuple[str, str]:
     return dim, code
 
 
-def selection(product: Any, partner: Any, province: Any) -> tuple[str | None, str | None]:
+def selection(product: Any, partner: Any, province: Any,
+              scope: str = DEFAULT_SCOPE) -> tuple[str | None, str | None]:
     given = [(d, scalar(v, d)) for d, v in (("product", product), ("partner", partner),
                                             ("province", province))]
     given = [(d, v) for d, v in given if v is not None]
     if len(given) > 1:
         raise ChipError("give only one of product, partner and province")
-    return resolve(given[0][0], text(given[0][1])) if given else (None, None)
+    return resolve(given[0][0], text(given[0][1]), scope) if given else (None, None)
 
 
 def handle_error(value: Any) -> NoReturn:
@@ -276,7 +281,7 @@ def figure(kind: str, data: Dataset, flow: Any, period: Any, product: Any, partn
     span = span_of(span, period)
     if kind == "mom" and span != "month":
         raise ChipError(MOM_NEEDS_MONTH)
-    dim, key = selection(product, partner, province)
+    dim, key = selection(product, partner, province, data.engine.scope.id)
     number = measured(data.engine, kind, flow, period, span, dim, key)
     return DASH if number is None else number
 
@@ -304,7 +309,7 @@ def series(data: Dataset, flow: Any, start: Any, end: Any, product: Any, partner
     if span_key is None:
         raise ChipError(f"unknown span '{text(typed)}': use 当月 (month) or 累计 (ytd)")
     what = measure_of(measure, span_key)
-    dim, key = selection(product, partner, province)
+    dim, key = selection(product, partner, province, data.engine.scope.id)
     engine = data.engine
     rows: list[list[Any]] = [["月份", series_title(engine, flow, dim, key, span_key, what)]]
     for month in months:

@@ -94,19 +94,20 @@ def raw_sheet(book: Any) -> Any:
                            f"named {RAW_SHEET} (the xladdin template has one)") from None
 
 
-def raw_from_values(values: Any, book_name: str) -> RawData:
-    """The 原始数据 sheet's cells as read (header row first), validated."""
+def raw_from_values(values: Any, book_name: str, scope: str | None = None) -> RawData:
+    """The 原始数据 sheet's cells as read (header row first), validated under a product scope
+    (设置's SET_SCOPE; chips where none is given)."""
     if not isinstance(values, list) or not values or not isinstance(values[0], list):
         values = [[values]]
     header, rows = values[0], values[1:]
     names = [str(h).strip() if h not in (None, "") else f"Unnamed{i}" for i, h in enumerate(header)]
     table = pd.DataFrame(rows, columns=names, dtype=object)
-    return normalize(table, f"{book_name}, sheet {RAW_SHEET}", first_row=2)
+    return normalize(table, f"{book_name}, sheet {RAW_SHEET}", first_row=2, scope=scope)
 
 
-def raw_from_book(book: Any) -> RawData:
+def raw_from_book(book: Any, scope: str | None = None) -> RawData:
     """The 原始数据 sheet of a live workbook, read in one bulk read and validated."""
-    return raw_from_values(raw_sheet(book).used_range.value, book.name)
+    return raw_from_values(raw_sheet(book).used_range.value, book.name, scope)
 
 
 def settings_cells(book: Any) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from xladdin.engine.raw import (
     read_xlsx_table,
 )
 from xladdin.engine.reference import load_reference
+from xladdin.engine.scope import Scope, load_scope
+from xladdin.engine.setting_cells import parse_scope_cell
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.upgrade import upgrade
@@ -41,9 +43,9 @@ class ImportResult:
     upgraded: str | None = None  # what an upgrade of an older workbook added, in one line
 
 
-def _describe(row: pd.Series) -> str:
+def _describe(row: pd.Series, scope: Scope | None = None) -> str:
     """'2025-07 出口 韩国（133）: 2,074,900,000 → 2,070,000,000 USD'."""
-    ref = load_reference()
+    ref = load_reference(scope)
     parts = [row["period"], FLOW_CN[row["flow"]]]
     for column, dim in (("hs_code", "product"), ("partner", "partner"), ("province", "province")):
         code = row[column]
@@ -51,6 +53,15 @@ def _describe(row: pd.Series) -> str:
             name = ref.label(dim, code[:6] if dim == "product" else code)
             parts.append(f"{name}（{code}）" if name != code else code)
     return f"{' '.join(parts)}: {row['value_old']:,.0f} → {row['value_new']:,.0f} USD"
+
+
+def _scope_of(workbook: Path) -> str:
+    """The product scope 设置 names (an older workbook without the cell: chips)."""
+    patch = XlsxPatch(workbook)
+    try:
+        return parse_scope_cell(patch.read("SET_SCOPE") if "SET_SCOPE" in patch.names else None)
+    finally:
+        patch.close()
 
 
 def import_into(files: list[Path], workbook: Path, flow: str | None = None,
@@ -68,7 +79,8 @@ def import_into(files: list[Path], workbook: Path, flow: str | None = None,
 def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | None,
             data_period: str | None, progress: Callable[[str], None]) -> ImportResult:
     progress("reading the downloads")
-    new = read_raw(files, flow=flow, period=data_period)
+    scope = load_scope(_scope_of(workbook))  # the downloads are read under the workbook's scope
+    new = read_raw(files, flow=flow, period=data_period, scope=scope)
     result = ImportResult(0, 0, findings=new.findings)
     fresh = new.frame.drop_duplicates(KEY, keep="last").reset_index(drop=True)
     if len(fresh) < len(new.frame):
@@ -77,16 +89,17 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
     table, first_row = read_xlsx_table(workbook)
     filled = ~table.fillna("").astype("str").apply(lambda column: column.str.strip()).eq("").all(axis=1)
     # normalize numbers rows by their place in the sheet, so it gets the table blanks and all
-    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row) if filled.any() else \
-        RawData(empty_frame())
+    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row, scope=scope) \
+        if filled.any() else RawData(empty_frame(), scope=scope)
     table = table[filled]
     matched = old.frame.merge(fresh[[*KEY, "value"]], on=KEY, how="inner", suffixes=("_old", "_new"))
     changed = matched[matched["value_old"] != matched["value_new"]]
-    result.revisions = [_describe(r) for _, r in changed.iterrows()]
+    result.revisions = [_describe(r, scope) for _, r in changed.iterrows()]
     sheet_rows = pd.Series(range(first_row, first_row + len(filled)), index=filled.index)[filled]
     replaced = set(matched["row"]) | _same_left_out(old, new)
     kept = table[~sheet_rows.isin(replaced)]
-    added = canonical_rows(RawData(fresh, new.findings, new.partner_labels, left_out=new.left_out))
+    added = canonical_rows(RawData(fresh, new.findings, new.partner_labels, left_out=new.left_out,
+                                   scope=scope))
     keys = [header_key(h) for h in table.columns]
     aligned = pd.DataFrame({h: added[k] if k in added else pd.Series(None, index=added.index, dtype=object)
                             for h, k in zip(table.columns, keys)})

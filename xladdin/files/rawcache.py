@@ -30,6 +30,7 @@ from pathlib import Path
 
 from xladdin import __version__
 from xladdin.engine.raw import RAW_SHEET, RawData, read_raw
+from xladdin.engine.scope import Scope, load_scope
 from xladdin.errors import Finding, Findings, XladdinError
 
 FORMAT = 4  # bumped when the entry layout or the reading rules change
@@ -65,10 +66,10 @@ def _shared_items(data: bytes) -> bytes:
 class Fingerprint:
     """What identifies the raw table of one xlsx, read from its zip directory."""
 
-    def __init__(self, path: Path, flow: str | None, period: str | None) -> None:
+    def __init__(self, path: Path, flow: str | None, period: str | None, scope: Scope) -> None:
         from xladdin.files.xlsxpatch import XlsxPatch
 
-        self.path = path
+        self.path, self.scope = path, scope
         patch = XlsxPatch(path)
         try:
             part = patch.parts.get(RAW_SHEET)
@@ -86,7 +87,7 @@ class Fingerprint:
             "crc": sheet.CRC, "size": sheet.file_size,
             "styles": [styles.CRC, styles.file_size] if styles else None,
             "date1904": bool(re.search(rb'date1904="(1|true)"', workbook)),
-            "flow": flow, "period": period,
+            "flow": flow, "period": period, "scope": [scope.id, scope.digest],
         }
         self.name = hashlib.sha256(json.dumps(self.key, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -97,9 +98,10 @@ class Fingerprint:
             hashlib.sha256(self.shared[:length]).hexdigest() == digest
 
 
-def fingerprint(path: Path, flow: str | None = None, period: str | None = None) -> Fingerprint | None:
+def fingerprint(path: Path, flow: str | None = None, period: str | None = None,
+                scope: Scope | None = None) -> Fingerprint | None:
     try:
-        return Fingerprint(path, flow, period)
+        return Fingerprint(path, flow, period, load_scope(scope))
     except (OSError, KeyError, zipfile.BadZipFile, XladdinError, ValueError):
         return None  # not a plain xlsx with a raw sheet: the reader says what is wrong
 
@@ -126,7 +128,7 @@ def load(folder: Path, print_: Fingerprint) -> RawData | None:
     import pandas as pd
 
     left_out = pd.DataFrame(left["rows"], columns=left["columns"]) if left else None
-    return RawData(frame, findings, meta["labels"], meta["files"], left_out)
+    return RawData(frame, findings, meta["labels"], meta["files"], left_out, scope=print_.scope)
 
 
 def store(folder: Path, print_: Fingerprint, raw: RawData) -> None:
@@ -189,9 +191,12 @@ def _state(path: Path) -> tuple[int, int, int]:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def read_raw_cached(paths: list[Path | str], flow: str | None = None, period: str | None = None) -> RawData:
+def read_raw_cached(paths: list[Path | str], flow: str | None = None, period: str | None = None,
+                    scope: Scope | str | None = None) -> RawData:
     """``read_raw``, with each workbook's raw table taken from the cache when its raw sheet is
-    unchanged. CSV files (and anything the cache cannot vouch for) are read as always."""
+    unchanged (the key holds the product scope). CSV files (and anything the cache cannot
+    vouch for) are read as always."""
+    scope = load_scope(scope)
     folder = cache_dir()
     parts = []
     for item in paths:
@@ -199,15 +204,15 @@ def read_raw_cached(paths: list[Path | str], flow: str | None = None, period: st
         print_ = None
         if folder is not None and path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
             before = _state(path)
-            print_ = fingerprint(path, flow, period)
+            print_ = fingerprint(path, flow, period, scope)
         cached = load(folder, print_) if print_ else None
         if cached is not None:
             parts.append(cached)
             continue
-        raw = read_raw([path], flow=flow, period=period)
+        raw = read_raw([path], flow=flow, period=period, scope=scope)
         if print_ is not None and _state(path) == before and \
-                (after := fingerprint(path, flow, period)) and after.key == print_.key and \
+                (after := fingerprint(path, flow, period, scope)) and after.key == print_.key and \
                 after.shared == print_.shared:
             store(folder, print_, raw)  # only what was read from the file as fingerprinted
         parts.append(raw)
-    return parts[0] if len(parts) == 1 else RawData.concat(parts)
+    return parts[0] if len(parts) == 1 else RawData.concat(parts, scope)

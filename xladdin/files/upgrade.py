@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from xladdin.engine.editions import parse_lang, word_set
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import RAW_SHEET
+from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_format
 from xladdin.errors import XladdinError
 from xladdin.files.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
@@ -389,7 +390,7 @@ def widen_history(patch: XlsxPatch) -> str:
 
 #: Every upgrade, oldest first. Format 1 (the first release) brought the monthly history and
 #: the charts sheet: a workbook without them (made before) gets them. Format 2 brought the
-#: format cell itself.
+#: format cell itself; format 3 the product scope cell (an older workbook is a chips report).
 STEPS: tuple[Step, ...] = (
     Step(1, "the monthly history sheet 月度数据 and its names", lambda p: HIST_BODY not in p.names,
          add_history_sheet),
@@ -397,5 +398,7 @@ STEPS: tuple[Step, ...] = (
     Step(1, "the monthly history's columns, as many as the history holds", history_narrower, widen_history),
     Step(2, "the workbook format cell 设置!SET_FORMAT", lambda p: "SET_FORMAT" not in p.names,
          lambda p: add_setting(p, "SET_FORMAT", WORKBOOK_FORMAT)),
+    Step(3, "the product scope cell 设置!SET_SCOPE", lambda p: "SET_SCOPE" not in p.names,
+         lambda p: add_setting(p, "SET_SCOPE", DEFAULT_SCOPE)),
 )
 

@@ -12,6 +12,7 @@ import io
 import math
 from pathlib import Path
 
+from xladdin.engine.scope import Scope
 from xladdin.files.workbook import write_atomic
 from xladdin.report.document import DASH, Chart, ReportDocument, Table
 from xladdin.report.figures import product_colour
@@ -198,7 +199,7 @@ def _hex(colour: str) -> str:
     return f"#{colour}"
 
 
-def chart_png(chart: Chart) -> bytes:
+def chart_png(chart: Chart, scope: Scope | None = None) -> bytes:
     """One chart drawn as a PNG picture (matplotlib, no display needed), in the palette the
     workbook's charts use; its title is the figure's caption, below it."""
     import matplotlib
@@ -218,7 +219,7 @@ def chart_png(chart: Chart) -> bytes:
         values = [v or 0.0 for v in series[0][1]]
         total = sum(values) or 1.0
         wedges, _ = ax.pie(values, labels=None, startangle=0, counterclock=False,
-                           colors=[_hex(product_colour(c, i)) for i, c in enumerate(categories)],
+                           colors=[_hex(product_colour(c, i, scope)) for i, c in enumerate(categories)],
                            wedgeprops={"linewidth": 0.6, "edgecolor": "white"})
         # percent labels outside, stacked where slices are thin so they never collide
         last_y = None
@@ -280,7 +281,7 @@ def _figures(doc, report: ReportDocument) -> None:
     heading = _paragraph(doc, report.figures_heading, 14, bold=True, space_after=8, keep_next=True)
     heading.paragraph_format.page_break_before = True  # three figures a page, as on the charts sheet
     for chart in report.charts:
-        doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(14.5))
+        doc.add_picture(io.BytesIO(chart_png(chart, report.scope)), width=Cm(14.5))
         picture = doc.paragraphs[-1]
         picture.alignment = center
         picture.paragraph_format.keep_with_next = True
@@ -351,6 +352,6 @@ def write_docx(report: ReportDocument, path: Path) -> None:
     """Save the Word edition atomically (a temporary file beside it, then a rename)."""
     from xladdin.engine.editions import word_set
 
-    listed = word_set(report.lang)["notes"]["products"].partition("{")[0]
+    listed = word_set(report.lang, report.scope)["notes"]["products"].partition("{")[0]
     doc = build_document(report, listed)
     write_atomic(Path(path), lambda temp: doc.save(temp), suffix=".docx")

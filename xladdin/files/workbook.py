@@ -248,14 +248,14 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
     order read: the validated rows with the reference's names, and the rows the tables leave
     out (unknown names, other chapters) as they were written. The raw sheet keeps the user's
     data; validation decides what the tables use."""
-    ref = load_reference()
+    ref = load_reference(raw.scope)
     f = raw.frame
     provinces = dict(zip(ref.provinces["code"], ref.provinces["customs_name"]))
     names = {**ref.partner_names, **raw.partner_labels}
     rows = pd.DataFrame({
         "period": f["period"].str.replace("-", "", regex=False),
         "flow": f["flow"].map(FLOW_CN),
-        "hs_code": f["hs_code"].fillna("8542"),
+        "hs_code": f["hs_code"].fillna(raw.scope.headings[0]),
         "partner_code": f["partner"],
         "partner_name": f["partner"].map(names),
         "province_code": f["province"],
@@ -301,12 +301,13 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
     write_atomic(path, write, verify)
 
 
-def write_settings(book: Workbook, period: str | None, settings: Settings) -> None:
-    """Fill 设置: the report month (None leaves it empty: the latest month in the data)."""
+def write_settings(book: Workbook, period: str | None, settings: Settings, scope: str = "chips") -> None:
+    """Fill 设置: the report month (None leaves it empty: the latest month in the data) and
+    the options, with the product scope the raw rows were read under."""
     backend = OpenpyxlBackend(book)
     jan_feb = "jan-feb" if settings.jan_feb else "auto"
     for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy),
-                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", jan_feb)):
+                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", jan_feb), ("SET_SCOPE", scope)):
         sheet, row, col = backend.anchor(name)
         cell = book[sheet].cell(row, col)
         cell.value, cell.data_type = value, "s"

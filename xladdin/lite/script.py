@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xladdin.engine.raw import RAW_SHEET
+from xladdin.engine.scope import load_scope
 from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.excel.live import XlwingsBackend, has_name, name_range, raw_from_values, raw_sheet
@@ -25,7 +26,7 @@ from xladdin.report.render import Plan, apply
 CHUNK_ROWS = 20_000
 
 
-async def read_raw_values(book: Any, say: Callable[[str], Any]) -> list[list[Any]]:
+async def read_raw_values(book: Any, say: Callable[[str], Any], brief: str = "芯片月报") -> list[list[Any]]:
     """The raw sheet's used cells, header row first, read ``CHUNK_ROWS`` rows at a time."""
     chunk = CHUNK_ROWS
     sheet = raw_sheet(book)
@@ -36,7 +37,7 @@ async def read_raw_values(book: Any, say: Callable[[str], Any]) -> list[list[Any
         end = min(rows, start + chunk - 1)
         values.extend(await sheet.range((start, 1), (end, cols)).options(ndim=2).get_value())
         if rows > chunk:
-            say(f"芯片月报：已读取 {end - 1:,} / {rows - 1:,} 行原始数据")
+            say(f"{brief}：已读取 {end - 1:,} / {rows - 1:,} 行原始数据")
     return values
 
 
@@ -55,9 +56,10 @@ async def read_settings_cells(book: Any) -> dict[str, Any]:
 async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
     """Recompute every table of the workbook; problems are reported, never a traceback."""
     try:
-        say("芯片月报：正在读取原始数据…")
-        raw = raw_from_values(await read_raw_values(book, say), book.name)
         sheet = read_settings(await read_settings_cells(book))
+        brief = load_scope(sheet.scope).brief
+        say(f"{brief}：正在读取原始数据…")
+        raw = raw_from_values(await read_raw_values(book, say, brief), book.name, sheet.scope)
 
         def warn(found: Findings) -> None:
             for finding in found.of("warning"):
@@ -70,5 +72,5 @@ async def refresh(book: Any, say: Callable[[str], Any] = print) -> Plan | None:
         say(f"error: {exc}")
         return None
     plan = prepared.plan
-    say(f"芯片月报：已刷新 {prepared.period}（{len(plan.blocks)} 个区块，{len(raw.frame):,} 行{RAW_SHEET}）")
+    say(f"{brief}：已刷新 {prepared.period}（{len(plan.blocks)} 个区块，{len(raw.frame):,} 行{RAW_SHEET}）")
     return plan

@@ -21,18 +21,18 @@ def report_document(engine: Engine, period: str, publication: Publication | None
     period_words = edition.period_words(period, engine.settings.top_n)
     products = product_list(engine, edition)
     tables = [table_of(engine, no, period, period_words, products) for no in SPECS]
-    cover_words = word_set(plan.lang)["cover"]
+    cover_words = word_set(plan.lang, plan.scope)["cover"]
 
     def text(name: str) -> str:
         return str(plan.block(name).values[0][0])
 
     cover = Cover(text("COVER_TITLE"), text("COVER_SUBTITLE"), text("COVER_ISSUER"),
                   text("COVER_DATE"), cover_words["contents"], cover_words["source"])
-    figure_words = words(plan.lang)
+    figure_words = words(plan.lang, plan.scope)
     figures = tuple(Chart(spec, figure_words["caption"].format(n=n, title=spec.title), *_series(plan, spec))
-                    for n, spec in enumerate(charts(plan.lang), start=1))
+                    for n, spec in enumerate(charts(plan.lang, plan.scope), start=1))
     return ReportDocument(plan.lang, period, cover, _body(plan, tables), figure_words["word_heading"],
-                          figures, tuple(cover_words["page_of"]))
+                          figures, tuple(cover_words["page_of"]), plan.scope)
 
 
 def _body(plan: Plan, tables: list[Table]) -> tuple[Paragraph | Table, ...]:

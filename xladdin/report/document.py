@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xladdin.engine.metrics import Engine
+from xladdin.engine.scope import Scope
 from xladdin.engine.tables import SPECS, compute_table, notes_of, span_header, table_words
 from xladdin.report.figures import ChartSpec
 
@@ -103,6 +104,7 @@ class ReportDocument:
     figures_heading: str
     charts: tuple[Chart, ...]
     page_of: tuple[str, str, str]  # the footer's words around the page number and count
+    scope: Scope | None = None  # the product scope (its words are in the text; its colours)
 
     @property
     def sections(self) -> list[str]:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from xladdin.engine.editions import word_set
 from xladdin.engine.history import COLUMNS, GROUPS, monthly_history
 from xladdin.engine.metrics import Engine
+from xladdin.engine.scope import Scope, bundled_ids, load_scope
 from xladdin.report.layout import REGION_ROWS
 
 HIST_BODY = "HIST_BODY"
 
 
-def words(lang: str = "zh") -> dict:
+def words(lang: str = "zh", scope: Scope | None = None) -> dict:
     """The words of the history sheet and the charts (``[figures]`` of the word set)."""
-    return word_set(lang)["figures"]
+    return word_set(lang, scope)["figures"]
 
 
 def history_sheet(lang: str = "zh") -> str:
@@ -54,21 +55,21 @@ class ChartSpec:
 #: The one palette of every edition and format (workbook charts and the Word edition's
 #: pictures): a colour per flow and per product (HS6), hex RGB without '#'.
 FLOW_COLOURS = {"export": "2F5597", "import": "C55A11"}
-PRODUCT_COLOURS = {"854232": "2E8B8B", "854231": "E3A21A", "854239": "6A9F3A",
-                   "854233": "8064A2", "854290": "A6A6A6"}
 #: slices whose product is not in the reference list take these, in order
 SPARE_COLOURS = ("7F7F7F", "2E9AB8", "A5A5A5", "D45087", "665191")
 TITLE_PT, AXIS_PT, LABEL_PT = 11, 8, 8  # font sizes of chart titles, axis words, data labels
 
 
-def product_colour(label: str, index: int = 0) -> str:
-    """The colour of a product, found by its name in either language (the tables print
-    names, not codes); an unknown name takes a spare colour by its position."""
-    from xladdin.engine.reference import load_reference
-
-    codes = load_reference().product_codes
-    code = codes.get(str(label).strip()) or codes.get(str(label).strip().lower())
-    return PRODUCT_COLOURS.get(code or "", SPARE_COLOURS[index % len(SPARE_COLOURS)])
+def product_colour(label: str, index: int = 0, scope: Scope | None = None) -> str:
+    """The colour of a product group, found by its name in either language in the bundled
+    scopes, or first in ``scope`` where the caller knows it (the tables print names, not codes;
+    group names differ between scopes); an unknown name takes a spare colour by its position."""
+    text = str(label).strip().lower()
+    for each in ([scope] if scope is not None else []) + [load_scope(i) for i in bundled_ids()]:
+        for group in each.groups:
+            if text in (group.zh.lower(), group.en.lower(), *(a.lower() for a in group.aliases)):
+                return group.colour.upper()
+    return SPARE_COLOURS[index % len(SPARE_COLOURS)]
 
 
 _TOP_FIRST = REGION_ROWS + 3  # top-10 rows of tables 4/5 start after the regions and two labels
@@ -84,9 +85,9 @@ _SHAPES = (
 )
 
 
-def charts(lang: str = "zh") -> tuple[ChartSpec, ...]:
+def charts(lang: str = "zh", scope: Scope | None = None) -> tuple[ChartSpec, ...]:
     """The charts of an edition, in its words."""
-    w = words(lang)
+    w = words(lang, scope)
     return tuple(ChartSpec(kind, w["chart_titles"][key], block, 1,
                            tuple((col, w["series"][name]) for col, name in series),
                            first=first, count=count, y_title=w["axes"].get(axis, ""),

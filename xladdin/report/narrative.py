@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from xladdin.engine.periods import year_month
+from xladdin.engine.scope import Scope, load_scope
 from xladdin.errors import XladdinError
 
 LEAD = 3  # how many products, partners and provinces the text names
@@ -39,18 +41,18 @@ PHRASES: dict[str, dict] = {
         "cumulative": {"month": "", "ytd": "累计"},
         "net": {"month": "当月", "ytd": "累计"},
         "net_word": {"export": "净出口", "import": "净进口"},
-        "overview": ("{when}，中国芯片产品{scope}贸易{cum}进出口{total}，{total_yoy}。其中，出口{export}，"
+        "overview": ("{when}，中国«goods»{scope}贸易{cum}进出口{total}，{total_yoy}。其中，出口{export}，"
                      "{export_yoy}；进口{import}，{import_yoy}。{net_when}{net_word}{net}。"),
-        "scope": {"month": "（即：HS编码8542的商品）", "ytd": ""},
-        "products": ("{when}，中国{count}{flow}芯片产品{mark}为{names}{tie}，{cum}{flow}{values}，"
-                     "占全部芯片产品{flow}比重{shares}，{yoys}。"),
-        "partners": ("{when}，中国{prep}{regions}地区{flow}芯片产品{region_values}，{region_yoys}；"
-                     "中国芯片产品{count}{flow}贸易伙伴为{names}{tie}，{flow}{values}，{yoys}。"),
+        "scope": {"month": "（即：HS编码«hs»的商品）", "ytd": ""},
+        "products": ("{when}，中国{count}{flow}«goods»{mark}为{names}{tie}，{cum}{flow}{values}，"
+                     "占全部«goods»{flow}比重{shares}，{yoys}。"),
+        "partners": ("{when}，中国{prep}{regions}地区{flow}«goods»{region_values}，{region_yoys}；"
+                     "中国«goods»{count}{flow}贸易伙伴为{names}{tie}，{flow}{values}，{yoys}。"),
         "prep": {"export": "向", "import": "从"},
-        "provinces": "{when}，中国{count}芯片产品{flow}{place}为{names}{tie}，{flow}{values}，{yoys}。",
+        "provinces": "{when}，中国{count}«goods»{flow}{place}为{names}{tie}，{flow}{values}，{yoys}。",
         "place": {"first": "省/直辖市（下文简称“省市”）", "other": "省市"},
         "footnote_mark": "¹",
-        "footnote": "¹ 本报告中芯片产品分类及对应的HS编码为：{products}。",
+        "footnote": "¹ 本报告中«goods»分类及对应的HS编码为：{products}。",
         "product_code": "{name}（{code}）",
         "sections": (
             ("一、贸易总体情况", (("", "overview"),)),
@@ -100,25 +102,25 @@ PHRASES: dict[str, dict] = {
         "cumulative": {"month": "", "ytd": "cumulative "},
         "net": {"month": "Net ", "ytd": "Cumulative net "},
         "net_word": {"export": "exports were ", "import": "imports were "},
-        "overview": ("{when}, China's {cum}trade in chip products{scope} totalled {total}, {total_yoy}. "
+        "overview": ("{when}, China's {cum}trade in «goods»{scope} totalled {total}, {total_yoy}. "
                      "Exports were {export} ({export_yoy}) and imports {import} ({import_yoy}). "
                      "{net_when}{net_word}{net}."),
-        "scope": {"month": " (goods of HS code 8542)", "ytd": ""},
+        "scope": {"month": " (goods of HS code «hs»)", "ytd": ""},
         # an entry: a name and its figures; the first entry of a list spells its figures out
         "entry": {"first": "{name} ({value}, {share}{yoy})", "other": "{name} ({value}, {share}{yoy})"},
         "entry_share": {"first": "{v}% of the total, ", "other": "{v}%, "},
-        "products": "{when}, China's {count} chip-product {flow}{mark} were {entries}{tie}.",
-        "partners": ("{when}, China's chip-product {flow} {prep}{regions}. The {count} {partner} were "
+        "products": "{when}, China's {count} «adjective» {flow}{mark} were {entries}{tie}.",
+        "partners": ("{when}, China's «adjective» {flow} {prep}{regions}. The {count} {partner} were "
                      "{entries}{tie}."),
         "partner": {"export": "destinations", "import": "sources"},
         "region_entry": "{value} {prep}{name} ({yoy})",
         "prep": {"export": "to ", "import": "from "},
         "region_verb": "were ",
-        "provinces": "{when}, China's {count} {place} in chip-product {flow} were {entries}{tie}.",
+        "provinces": "{when}, China's {count} {place} in «adjective» {flow} were {entries}{tie}.",
         "place": {"first": "provinces (including autonomous regions and municipalities)",
                   "other": "provinces"},
         "footnote_mark": "¹",
-        "footnote": "¹ Chip products in this report and their HS codes: {products}.",
+        "footnote": "¹ «Goods» in this report and their HS codes: {products}.",
         "product_code": "{name} ({code})",
         "sections": (
             ("I. Overall trade", (("", "overview"),)),
@@ -172,13 +174,34 @@ def shown(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def _filled(value: object, scope: Scope, lang: str) -> object:
+    if isinstance(value, str):
+        return scope.fill(value, lang)
+    if isinstance(value, dict):
+        return {k: _filled(v, scope, lang) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_filled(v, scope, lang) for v in value)
+    return value
+
+
+@cache
+def _phrases(lang: str, scope: Scope) -> dict:
+    return _filled(PHRASES[lang], scope, lang)  # type: ignore[return-value]
+
+
+def phrases(lang: str, scope: Scope | None = None) -> dict:
+    """One language's phrases with the product scope's words in their ``«name»`` marks."""
+    if lang not in PHRASES:
+        raise XladdinError(f"no report text in language '{lang}'; use one of {', '.join(PHRASES)}")
+    return _phrases(lang, load_scope(scope))
+
+
 class _Writer:
     """Fills one language's phrases with one period's figures."""
 
-    def __init__(self, result: dict, lang: str, product_codes: dict[str, str] | None) -> None:
-        if lang not in PHRASES:
-            raise XladdinError(f"no report text in language '{lang}'; use one of {', '.join(PHRASES)}")
-        self.p = PHRASES[lang]
+    def __init__(self, result: dict, lang: str, product_codes: dict[str, str] | None,
+                 scope: Scope | None = None) -> None:
+        self.p = phrases(lang, scope)
         self.tables = result["tables"]
         self.year, self.month = year_month(result["period"])
         #: the spans the tables show: the 1–2月 issue has no month, January no year to date
@@ -408,7 +431,7 @@ class _Writer:
 
 
 def draft(result: dict, lang: str = "zh", product_codes: dict[str, str] | None = None,
-          keep_slots: bool = False) -> list[Item]:
+          keep_slots: bool = False, scope: Scope | None = None) -> list[Item]:
     """The report's text for a ``compute_tables`` result (all seven tables), checked.
 
     ``product_codes`` (HS6 → name, from the code list) feeds the classification footnote;
@@ -416,7 +439,7 @@ def draft(result: dict, lang: str = "zh", product_codes: dict[str, str] | None =
     paragraphs: the month is the year to date; ``keep_slots`` leaves an empty paragraph in
     their place, so a sheet laid out for twelve months keeps its rows.
     """
-    items = _Writer(result, lang, product_codes).items(keep_slots)
+    items = _Writer(result, lang, product_codes, scope).items(keep_slots)
     problems = check(items, result, lang)
     if problems:  # a wrong figure must never reach a reader
         raise XladdinError("the drafted text disagrees with the tables: " + "; ".join(problems))

@@ -18,6 +18,7 @@ from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
+from xladdin.engine.scope import Scope
 from xladdin.engine.tables import (
     compute_tables,
     product_list,
@@ -63,6 +64,8 @@ class Plan:
     period: str
     blocks: tuple[Block, ...]
     lang: str = "zh"
+    #: the product scope whose words the plan's text uses (None: chips)
+    scope: Scope | None = None
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
@@ -183,7 +186,8 @@ def text_block(engine: Engine, period: str, result: dict | None = None) -> Block
     its paragraphs' rows stay empty)."""
     result = result or compute_tables(engine, period)
     codes = {code: engine.label("product", code) for code in engine.reference.product_names}
-    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True)
+    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True,
+                  scope=engine.scope)
     return _text_block(TEXT_BODY, [[item.text] for item in items])
 
 
@@ -218,7 +222,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
     history = history_rows(engine)
-    chart_words = figure_words(edition.lang)
+    chart_words = figure_words(edition.lang, edition.scope)
     chart_sheet, history_sheet = edition_words["sheets"]["charts"], edition_words["sheets"]["history"]
     blocks += [
         _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
@@ -249,7 +253,7 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         _text_block("COVER_NOTES", [[n] for n in cover_notes]),
         Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]
-    return Plan(period, tuple(blocks), edition.lang)
+    return Plan(period, tuple(blocks), edition.lang, engine.scope)
 
 
 class Backend(Protocol):

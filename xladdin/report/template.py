@@ -24,6 +24,7 @@ from xladdin.engine.editions import Edition
 from xladdin.engine.history import COLUMNS, GROUPS
 from xladdin.engine.raw import CANONICAL_HEADERS, RAW_SHEET
 from xladdin.engine.reference import load_reference
+from xladdin.engine.scope import scope_cell
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
 from xladdin.engine.tables import SPECS, notes_of
 from xladdin.report.figures import HIST_BODY
@@ -116,8 +117,8 @@ def _table_sheet(book: Workbook, layout: TableLayout, edition: Edition) -> None:
     widths = [round(w * scale, 1) for w in widths]
     # the longest month words, to size the title and note rows
     longest = "2025-12" if layout.spans == 2 else "2025-02"
-    words = Edition(edition.lang, layout.spans == 1).period_words(longest)
-    ref, names = load_reference(), edition.words["names"]["product"]
+    words = Edition(edition.lang, layout.spans == 1, edition.scope).period_words(longest)
+    ref, names = load_reference(edition.scope), edition.words["names"]["product"]
     products = edition.words["list_separator"].join(
         edition.words["product_item"].format(name=ref.name("product", code, names), code=code)
         for code in ref.product_names)
@@ -301,7 +302,8 @@ def _settings(book: Workbook, edition: Edition) -> None:
     issuer = DEFAULT_ISSUER if edition.lang == "zh" else edition.words["cover"]["issuer"]
     defaults = {cell.name: cell.default for cell in SETTING_CELLS} | \
         {"SET_ISSUER": issuer, "SET_LANG": edition.lang,  # the edition's own
-         "SET_FORMAT": WORKBOOK_FORMAT}  # a missing cell reads as 1: a new workbook says its format
+         "SET_FORMAT": WORKBOOK_FORMAT,  # a missing cell reads as 1: a new workbook says its format
+         "SET_SCOPE": scope_cell(edition.scope)}
     for i, (name, label) in enumerate(SETTING_NAMES.items()):
         r = 3 + i
         ws.cell(r, 1, label).font = Font(name=FONT, size=10)

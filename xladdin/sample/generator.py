@@ -430,7 +430,7 @@ def write_sample(values: dict, lp_keys: dict, path: Path, rng: np.random.Generat
                 for code, usd in zip(labels, whole):
                     if usd <= 0:
                         continue
-                    row = [ym, FLOW_CN[flow], "8542", "", "", "", "", int(usd)]
+                    row = [ym, FLOW_CN[flow], ref.scope.headings[0], "", "", "", "", int(usd)]
                     if dim == "product":
                         row[2] = code
                     elif dim == "partner":
@@ -460,7 +460,61 @@ def generate(path: Path) -> int:
     return write_sample(monthly(solution, lp_keys, rng), lp_keys, path, rng)
 
 
+
+
+# --- a crossed cube for any scope ------------------------------------------------------------
+
+#: Partners and provinces of a generated cube: ASEAN and EU members (so the region rows have
+#: something to sum), the usual leaders, and one code never ranked (国（地）别不详).
+CUBE_PARTNERS = ("143", "133", "116", "502", "110", "132", "136", "141", "122", "309", "304", "305", "701")
+CUBE_PROVINCES = ("44", "32", "31", "11")
+
+
+def crossed_cube(scope, start: str = "2024-01", end: str = "2025-07", seed: int = SEED) -> pd.DataFrame:
+    """A plausible, deterministic crossed cube (product × partner × province, every month and
+    flow) for a product scope that has no published figures to reproduce: each cell is a
+    seeded lognormal share of a monthly level that grows year on year, in whole dollars; about
+    one cell in ten is absent, as in a real download. ``scope`` is a ``Scope``."""
+    ref = load_reference(scope)
+    rng = np.random.default_rng(seed)
+    periods = pd.period_range(start, end, freq="M").strftime("%Y%m").tolist()
+    codes = [code for group in scope.groups for code in group.codes]
+    grid = pd.MultiIndex.from_product([periods, list(FLOW_CN.values()), codes, CUBE_PARTNERS,
+                                       CUBE_PROVINCES], names=["period", "flow", "hs_code",
+                                                               "partner_code", "province_code"])
+    cube = grid.to_frame(index=False)
+    month = np.arange(len(periods)).repeat(len(grid) // len(periods))
+    level = 4e6 * 1.015 ** month * np.where(cube["flow"] == FLOW_CN["import"], 2.5, 1.0)
+    weight = (rng.lognormal(0.0, 0.4, len(codes))[cube["hs_code"].map({c: i for i, c in enumerate(codes)})]
+              * rng.lognormal(0.0, 0.9, len(CUBE_PARTNERS))[cube["partner_code"].map(
+                  {c: i for i, c in enumerate(CUBE_PARTNERS)})]
+              * rng.lognormal(0.0, 0.7, len(CUBE_PROVINCES))[cube["province_code"].map(
+                  {c: i for i, c in enumerate(CUBE_PROVINCES)})])
+    value = np.rint(level * weight * rng.lognormal(0.0, 0.3, len(cube))).astype("int64")
+    cube["value_usd"] = value
+    cube = cube[(rng.random(len(cube)) >= 0.1) & (value > 0)]
+    cube.insert(4, "partner_name", cube["partner_code"].map(ref.partner_names))
+    cube["province_name"] = cube["province_code"].map(ref.provinces.set_index("code")["customs_name"])
+    return cube[["period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
+                 "province_name", "value_usd"]].reset_index(drop=True)
+
+
+def write_cube(scope_name: str, path: Path, seed: int = SEED) -> int:
+    """Write ``crossed_cube`` of a scope (an id or a scope file) as a canonical CSV."""
+    from xladdin.engine.scope import load_scope
+
+    cube = crossed_cube(load_scope(scope_name), seed=seed)
+    cube.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return len(cube)
+
+
 if __name__ == "__main__":
-    target = Path(__file__).with_name("raw_sample.csv")
-    count = generate(target)
-    print(f"wrote {count} rows to {target}")
+    import sys
+
+    if sys.argv[1:2] == ["--cube"]:  # python -m xladdin.sample.generator --cube SCOPE OUT.csv
+        count = write_cube(sys.argv[2], Path(sys.argv[3]))
+        print(f"wrote {count} rows to {sys.argv[3]}")
+    else:
+        target = Path(__file__).with_name("raw_sample.csv")
+        count = generate(target)
+        print(f"wrote {count} rows to {target}")
