@@ -30,19 +30,23 @@ def _word_file(lang: str) -> dict:
         return tomllib.load(handle)
 
 
-def _filled(value: object, scope: Scope, lang: str) -> object:
+def filled(value: object, scope: Scope, lang: str) -> object:
+    """Words (a string, or dicts, lists and tuples of them) with the scope's words in their
+    ``«name»`` marks."""
     if isinstance(value, str):
         return scope.fill(value, lang)
     if isinstance(value, dict):
-        return {k: _filled(v, scope, lang) for k, v in value.items()}
+        return {k: filled(v, scope, lang) for k, v in value.items()}
     if isinstance(value, list):
-        return [_filled(v, scope, lang) for v in value]
+        return [filled(v, scope, lang) for v in value]
+    if isinstance(value, tuple):
+        return tuple(filled(v, scope, lang) for v in value)
     return value
 
 
 @cache
 def _scoped(lang: str, scope: Scope) -> dict:
-    return _filled(_word_file(lang), scope, lang)  # type: ignore[return-value]
+    return filled(_word_file(lang), scope, lang)  # type: ignore[return-value]
 
 
 def word_set(lang: str, scope: Scope | None = None) -> dict:

@@ -133,17 +133,10 @@ def _table(doc, table: Table, lang: str, listed: str) -> None:
     # place each cell, merge first and write after: a merged cell keeps the paragraphs of every
     # cell it absorbs
     placed: list[tuple[int, int, object, bool, bool]] = []  # row, column, cell, header, section
-    taken: set[tuple[int, int]] = set()
-    for i, cells in enumerate(table.head):
-        j = 0
-        for cell in cells:
-            while (i, j) in taken:
-                j += 1
-            if cell.span > 1 or cell.rows > 1:
-                grid.cell(i, j).merge(grid.cell(i + cell.rows - 1, j + cell.span - 1))
-            taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
-            placed.append((i, j, cell, True, False))
-            j += cell.span
+    for i, j, cell in table.head_places():
+        if cell.span > 1 or cell.rows > 1:
+            grid.cell(i, j).merge(grid.cell(i + cell.rows - 1, j + cell.span - 1))
+        placed.append((i, j, cell, True, False))
     for i, row in enumerate(body, start=heads):
         if row.section:
             grid.cell(i, 0).merge(grid.cell(i, width - 1))

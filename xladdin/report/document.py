@@ -64,6 +64,20 @@ class Table:
     body: tuple[Row, ...]
     notes: tuple[str, ...]
 
+    def head_places(self) -> list[tuple[int, int, Cell]]:
+        """Each header cell with the grid row and column it starts at: a cell goes right of
+        those before it in its row, past the places a cell above spans down into."""
+        placed, taken = [], set()
+        for i, cells in enumerate(self.head):
+            j = 0
+            for cell in cells:
+                while (i, j) in taken:
+                    j += 1
+                placed.append((i, j, cell))
+                taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
+                j += cell.span
+        return placed
+
 
 @dataclass(frozen=True)
 class Paragraph:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from xladdin.engine.editions import filled
 from xladdin.engine.periods import year_month
 from xladdin.engine.scope import Scope, load_scope
 from xladdin.errors import XladdinError
@@ -174,19 +175,9 @@ def shown(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _filled(value: object, scope: Scope, lang: str) -> object:
-    if isinstance(value, str):
-        return scope.fill(value, lang)
-    if isinstance(value, dict):
-        return {k: _filled(v, scope, lang) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_filled(v, scope, lang) for v in value)
-    return value
-
-
 @cache
 def _phrases(lang: str, scope: Scope) -> dict:
-    return _filled(PHRASES[lang], scope, lang)  # type: ignore[return-value]
+    return filled(PHRASES[lang], scope, lang)  # type: ignore[return-value]
 
 
 def phrases(lang: str, scope: Scope | None = None) -> dict:

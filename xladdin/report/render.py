@@ -118,15 +118,8 @@ def _head_block(table: DocTable, layout: TableLayout) -> list[list[Cell]]:
     """The header rows on the sheet: a spanning cell's value in its first cell, ``None`` in
     the cells it covers (merged in the template) and in span groups the edition does not show."""
     grid: list[list[Cell]] = [[None] * layout.columns for _ in table.head]
-    taken: set[tuple[int, int]] = set()
-    for i, cells in enumerate(table.head):
-        j = 0
-        for cell in cells:
-            while (i, j) in taken:
-                j += 1
-            grid[i][j] = cell.value
-            taken |= {(i + r, j + c) for r in range(cell.rows) for c in range(cell.span)}
-            j += cell.span
+    for i, j, cell in table.head_places():
+        grid[i][j] = cell.value
     return grid
 
 
