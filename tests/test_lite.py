@@ -485,8 +485,9 @@ def test_stale_note_compares_versions(workbook, tmp_path, monkeypatch):
     from xladdin.lite import workbook as lite_workbook
 
     assert lite_workbook.stale_note(workbook) is None
-    monkeypatch.setattr(lite_workbook, "__version__", "0.10.0")  # installed newer than embedded 0.1.0
-    assert "is xladdin 0.1.0, older than the installed xladdin 0.10.0" in lite_workbook.stale_note(workbook)
+    embedded = lite_version()  # the workbook fixture's code is this version's
+    monkeypatch.setattr(lite_workbook, "__version__", "0.10.0")  # installed: newer than the embedded one
+    assert f"is xladdin {embedded}, older than the installed xladdin 0.10.0" in lite_workbook.stale_note(workbook)
     plain = tmp_path / "plain.xlsx"
     assert main(["init", str(plain), "--demo"]) == 0
     assert lite_workbook.stale_note(plain) is None

@@ -1,6 +1,7 @@
-"""xladdin: the China chip-trade (HS 8542) monthly report, from raw customs data to Excel."""
+"""xladdin: China's monthly trade report of a product group (chips, HS 8542, by default),
+from raw customs data to Excel."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def main() -> None:
