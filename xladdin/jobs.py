@@ -213,7 +213,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         try:
             upgraded = upgrade(patch)  # an older workbook gets what this format needs (committed below)
             cells = settings_cells(patch)
-            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb)
+            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb, where=patch.names)
             finished, docx, pdf = finished_targets(path, sheet.settings.lang, docx, pdf)
             progress("computing the tables")
             prepared = prepare_report(raw, sheet, force)
