@@ -123,7 +123,7 @@ def test_names_are_matched_as_the_raw_reader_matches_them(data, caller, tables_j
         assert CHIP_VALUE(data, "出口", None, None, partner, caller=caller) == approx(hong_kong)
     assert lite.CHIP_VALUE(lite.CHIP_DATA(caller.sheet.book.raw_table()), "出口", partner="香港") == approx(hong_kong)
     guangdong = next(e for e in t6["month"] if e["key"] == "44")["value"]
-    for province in ("Guangdong", "广东省", "广东"):
+    for province in ("Guangdong", "广东省", "广东", "4401", 440106.0):
         assert CHIP_VALUE(data, "出口", "", "", "", province, caller=caller) == approx(guangdong)
 
 

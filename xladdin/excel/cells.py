@@ -196,6 +196,9 @@ def resolve(dim: str, typed: str) -> tuple[str, str]:
         code = padded if padded in ref.partner_names else ref.partner_by_name.get(name_key_one(typed))
     else:
         code = typed if typed in ref.province_short else ref.province_by_name.get(name_key_one(typed))
+        if code is None and typed.isdigit():  # '4401', '4': rolled up as the raw reader does
+            code = ref.province_of_codes(pd.Series([typed], dtype="object")).iloc[0]
+            code = None if pd.isna(code) else code
     if code is None:
         raise ChipError(f"unknown {dim} '{typed}'")
     return dim, code
