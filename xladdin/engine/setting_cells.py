@@ -102,7 +102,8 @@ def parse_cell(name: str, value: Any, address: str | None = None) -> Any:
     try:
         return cell.parse(value)
     except XladdinError as exc:
-        place = f"设置!{(address or cell.address).replace('$', '').split('!')[-1]}"
+        where = (address or cell.address).replace("$", "").split("!")[-1]
+        place = f"设置!{where}" if where else "设置"
         message = str(exc).removeprefix("设置: ")
         joint = " says " if message.startswith("'") else ": "
         raise XladdinError(f"{place} ({cell.name}){joint}{message}") from None
