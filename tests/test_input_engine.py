@@ -177,7 +177,8 @@ def period_setting_as_number(tmp: Path) -> Case:
                                            rb'<c r="' + ref + rb'"\1><v>2025.1</v></c>', x)})
     with zipfile.ZipFile(work) as book:
         assert b"<v>2025.1</v>" in book.read(part)
-    return Case(["refresh", str(work)], 2, r"'2025\.1': a month stored as a number loses its trailing zero "
+    return Case(["refresh", str(work)], 2, r"error: 设置!B3 \(SET_PERIOD\) says '2025\.1': a month stored as a number "
+                r"loses its trailing zero "
                 r".*type it as text, e\.g\. 2025-10")
 
 

@@ -506,3 +506,20 @@ def test_lite_update_refuses_with_one_sentence(tmp_path, capsys, content, messag
     assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
     if content is not None:
         assert work.read_bytes() == content and list(tmp_path.iterdir()) == [work]
+
+
+def test_lite_update_through_a_link_keeps_the_link_and_the_files_mode(tmp_path, capsys):
+    """The one link-aware atomic replace of the other commands: the link's target is written,
+    the link stays a link, the target keeps its permissions, nothing is left beside it."""
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "lite.xlsx"
+    shutil.copy(OLD_LITE, target)
+    target.chmod(0o640)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(target)
+    assert main(["lite", "update", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert "xladdin" not in read_properties(target)["requirements.txt"]
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["link.xlsx", "lite.xlsx", "real"]

@@ -113,6 +113,20 @@ def test_arguments_as_a_person_types_them(data, caller, tables_json):
     assert CHIP_VALUE(data, "出口", "2024-03", caller=caller) > 0  # 2023 is not in the sample
 
 
+def test_names_are_matched_as_the_raw_reader_matches_them(data, caller, tables_json):
+    """Aliases and English names through the one name-matching path (aliases.csv), desktop and Lite."""
+    from xladdin import lite
+
+    t4, t6 = tables_json["4"], tables_json["6"]
+    hong_kong = next(e for e in t4["month"] if e["key"] == "110")["value"]
+    for partner in ("香港", "Hong Kong SAR", "hong kong, china", "中国香港", 110.0):
+        assert CHIP_VALUE(data, "出口", None, None, partner, caller=caller) == approx(hong_kong)
+    assert lite.CHIP_VALUE(lite.CHIP_DATA(caller.sheet.book.raw_table()), "出口", partner="香港") == approx(hong_kong)
+    guangdong = next(e for e in t6["month"] if e["key"] == "44")["value"]
+    for province in ("Guangdong", "广东省", "广东", "4401", 440106.0):
+        assert CHIP_VALUE(data, "出口", "", "", "", province, caller=caller) == approx(guangdong)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("build") / "out.xlsx"

@@ -249,7 +249,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
         try:
             upgraded = upgrade(patch)  # an older workbook gets what this format needs (committed below)
             cells = settings_cells(patch)
-            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb, scope=scope)
+            sheet = read_settings(cells, lang=lang, jan_feb=jan_feb, scope=scope, where=patch.names)
             raw = read_raw_cached([path], scope=sheet.scope)  # read under 设置's product scope
             finished, docx, pdf = finished_targets(path, sheet.settings.lang, docx, pdf)
             progress("computing the tables")

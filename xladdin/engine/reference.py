@@ -45,6 +45,11 @@ def name_key(names: pd.Series) -> pd.Series:
     return normalize_name(names).str.lower().str.replace(r"[.,'’\-]", "", regex=True)
 
 
+def name_key_one(name: str) -> str:
+    """``name_key`` for a single name (what a person types in a cell)."""
+    return name_key(pd.Series([name], dtype="object")).iloc[0]
+
+
 #: Registration (注册地) codes finer than a province: GB/T 2260 prefecture (4 digits, 4401
 #: 广州) and county (6 digits) codes, and customs' 5-digit domestic-region codes (44031) all
 #: begin with the 2-digit province code of provinces.csv, so they roll up to it.

@@ -39,6 +39,8 @@ class SettingCell:
     parse: Callable[[Any], Any]
     since: int = 1
     choices: tuple[str, ...] = ()
+    #: Where the template puts the cell (the name's own address wins where a front end has it).
+    address: str = ""
 
 
 def _period(value: Any) -> str | None:
@@ -47,7 +49,11 @@ def _period(value: Any) -> str | None:
 
 
 def _net_yoy(value: Any) -> str:
-    return str(value or NET_YOY_CONVENTIONS[0]).strip()
+    convention = str(value or NET_YOY_CONVENTIONS[0]).strip()
+    if convention not in NET_YOY_CONVENTIONS:
+        raise XladdinError(f"unknown net YoY convention '{convention}'; use "
+                           f"{' or '.join(NET_YOY_CONVENTIONS)}")
+    return convention
 
 
 def parse_format(value: Any) -> int:
@@ -84,19 +90,35 @@ def _as_is(value: Any) -> Any:
 
 
 SETTING_CELLS: tuple[SettingCell, ...] = (
-    SettingCell("SET_PERIOD", "报告期（YYYY-MM，留空则取原始数据的最新月份）", None, _period),
+    SettingCell("SET_PERIOD", "报告期（YYYY-MM，留空则取原始数据的最新月份）", None, _period, address="B3"),
     SettingCell("SET_NET_YOY", "净出口额同比口径（net_import_pct 或 abs_diff）", NET_YOY_CONVENTIONS[0],
-                _net_yoy, choices=NET_YOY_CONVENTIONS),
-    SettingCell("SET_ISSUER", "发布机构（封面）", DEFAULT_ISSUER, _as_is),
-    SettingCell("SET_DATE", "发布日期（封面；留空则为生成当天）", None, _as_is),
-    SettingCell("SET_LANG", "语言 / language（zh 中文，en English）", LANGS[0], parse_lang, choices=LANGS),
+                _net_yoy, choices=NET_YOY_CONVENTIONS, address="B4"),
+    SettingCell("SET_ISSUER", "发布机构（封面）", DEFAULT_ISSUER, _as_is, address="B5"),
+    SettingCell("SET_DATE", "发布日期（封面；留空则为生成当天）", None, _as_is, address="B6"),
+    SettingCell("SET_LANG", "语言 / language（zh 中文，en English）", LANGS[0], parse_lang, choices=LANGS,
+                address="B7"),
     SettingCell("SET_JAN_FEB", "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）", "auto",
-                parse_jan_feb, choices=("auto", "jan-feb")),
-    SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2),
+                parse_jan_feb, choices=("auto", "jan-feb"), address="B8"),
+    SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2,
+                address="B9"),
     SettingCell("SET_SCOPE", "产品范围 / product scope（chips：HS 8542；equipment：HS 8486）",
-                DEFAULT_SCOPE, parse_scope_cell, since=3, choices=bundled_ids()),
+                DEFAULT_SCOPE, parse_scope_cell, since=3, choices=bundled_ids(), address="B10"),
 )
 CELLS = {cell.name: cell for cell in SETTING_CELLS}
+
+
+def parse_cell(name: str, value: Any, address: str | None = None) -> Any:
+    """The named cell's parser, whose refusal names the cell (设置!B3) for every front end;
+    ``address`` is where the front end found the name, else the template's place."""
+    cell = CELLS[name]
+    try:
+        return cell.parse(value)
+    except XladdinError as exc:
+        where = (address or cell.address).replace("$", "").split("!")[-1]
+        place = f"设置!{where}" if where else "设置"
+        message = str(exc).removeprefix("设置: ")
+        joint = " says " if message.startswith("'") else ": "
+        raise XladdinError(f"{place} ({cell.name}){joint}{message}") from None
 
 
 @dataclass(frozen=True)
@@ -116,14 +138,17 @@ class SheetSettings:
 
 
 def read_settings(found: Mapping[str, Any], lang: str | None = None,
-                  jan_feb: bool | None = None, scope: str | None = None) -> SheetSettings:
+                  jan_feb: bool | None = None, scope: str | None = None,
+                  where: Mapping[str, str] | None = None) -> SheetSettings:
     """Parse the cells a front end found (name → value; a missing name is a missing cell).
 
     A cell the workbook's format predates reads as its default silently; an older workbook is
     mentioned once (the command line upgrades it first, so it never is there). ``lang`` and
-    ``jan_feb`` and ``scope`` override their cells (the command line's options).
+    ``jan_feb`` and ``scope`` override their cells (the command line's options). A cell that
+    cannot be read is refused naming it (``where``: name → the address the front end found, else
+    the template's).
     """
-    fmt = parse_format(found.get("SET_FORMAT"))
+    fmt = parse_cell("SET_FORMAT", found.get("SET_FORMAT"), (where or {}).get("SET_FORMAT"))
     values, notes = {}, []
     if fmt < WORKBOOK_FORMAT:
         notes.append(f"the workbook is format {fmt}, made by an older xladdin; 'xladdin refresh' on "
@@ -133,7 +158,7 @@ def read_settings(found: Mapping[str, Any], lang: str | None = None,
         if given.get(cell.name) is not None:
             values[cell.name] = given[cell.name]  # overridden: the cell is not read
         elif cell.name in found:
-            values[cell.name] = cell.parse(found[cell.name])
+            values[cell.name] = parse_cell(cell.name, found[cell.name], (where or {}).get(cell.name))
             continue
         else:
             values[cell.name] = cell.parse(cell.default)

@@ -28,7 +28,7 @@ from xladdin.engine.load import from_raw
 from xladdin.engine.metrics import Engine, growth
 from xladdin.engine.periods import month_range, parse_period, previous_month
 from xladdin.engine.raw import RAW_SHEET, normalize
-from xladdin.engine.reference import load_reference, normalize_one
+from xladdin.engine.reference import load_reference, name_key_one
 from xladdin.engine.scope import BY_ROWS, DEFAULT_SCOPE
 from xladdin.engine.settings import Settings
 from xladdin.engine.vocabulary import BY, FLOWS, JAN_FEB, MEASURES, REGIONS, SPANS, TABLES, UNIT
@@ -197,9 +197,12 @@ def resolve(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]
         if typed.lower() in REGIONS or typed in REGIONS:
             return "region", REGIONS.get(typed, REGIONS.get(typed.lower()))
         padded = typed.zfill(3) if typed.isdigit() else typed
-        code = padded if padded in ref.partner_names else ref.partner_codes.get(normalize_one(typed))
+        code = padded if padded in ref.partner_names else ref.partner_by_name.get(name_key_one(typed))
     else:
-        code = typed if typed in ref.province_short else ref.province_codes.get(typed)
+        code = typed if typed in ref.province_short else ref.province_by_name.get(name_key_one(typed))
+        if code is None and typed.isdigit():  # '4401', '4': rolled up as the raw reader does
+            code = ref.province_of_codes(pd.Series([typed], dtype="object")).iloc[0]
+            code = None if pd.isna(code) else code
     if code is None:
         raise ChipError(f"unknown {dim} '{typed}'")
     return dim, code

@@ -23,6 +23,25 @@ def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
+#: The owner files an office program keeps beside a workbook it has open: Excel's ``~$name``,
+#: LibreOffice's ``.~lock.name#``. A file written meanwhile is overwritten by the program's next
+#: save (Excel on macOS and LibreOffice take no lock that would stop the replace).
+OWNER_FILES = (("Excel", "~${}"), ("LibreOffice", ".~lock.{}#"))
+
+
+def check_not_open(path: Path) -> None:
+    """Refuse a workbook another program has open, found by its owner file (also beside the
+    target of a link); a stale one, left by a crash, is named so it can be deleted."""
+    for folder, name in {(Path(path).parent, Path(path).name),
+                         (Path(os.path.realpath(path)).parent, Path(os.path.realpath(path)).name)}:
+        for program, pattern in OWNER_FILES:
+            owner = folder / pattern.format(name)
+            if os.path.lexists(owner):  # False, not an error, where the owner's name is too long
+                raise XladdinError(f"{path}: the workbook is open in {program} ({owner.name} is beside "
+                                   f"it), whose next save would undo this; close it there and run the "
+                                   f"command again (if {program} is not running, delete {owner.name})")
+
+
 class WorkbookLock:
     """``with WorkbookLock(path) as lock: ... lock.check_unchanged()`` before the replace."""
 
@@ -31,6 +50,7 @@ class WorkbookLock:
         self.fd: int | None = None
 
     def __enter__(self) -> WorkbookLock:
+        check_not_open(self.path)
         if fcntl is None:  # no lock to hold (and an open file could not be replaced)
             self.stamp = _stamp(os.stat(self.path))
             return self

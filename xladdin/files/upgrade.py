@@ -26,7 +26,7 @@ from xladdin.engine.editions import parse_lang, word_set
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
-from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_format
+from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
 from xladdin.files.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
 from xladdin.report.figures import HIST_BODY
@@ -50,7 +50,8 @@ class Step:
 
 def workbook_format(patch: XlsxPatch) -> int:
     """The format the workbook says it is (none: 1, the first release's)."""
-    return parse_format(patch.read("SET_FORMAT") if "SET_FORMAT" in patch.names else None)
+    return parse_cell("SET_FORMAT", patch.read("SET_FORMAT") if "SET_FORMAT" in patch.names else None,
+                      patch.names.get("SET_FORMAT"))
 
 
 def upgrade(patch: XlsxPatch) -> str | None:

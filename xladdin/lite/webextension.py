@@ -14,8 +14,6 @@ unchanged.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from xladdin.errors import XladdinError, finish_uninterrupted
+from xladdin.errors import XladdinError
 
 WE_NS = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
 WETP_NS = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
@@ -111,15 +109,16 @@ def embed(path: Path, part: bytes, rewrite: Callable[[str, bytes], bytes | None]
     are; one without gets them added. Every other member is copied unchanged, except where
     ``rewrite(name, data)`` returns new contents for it.
     """
+    from xladdin.files.workbook import write_atomic  # the command line's; Lite never embeds
+
     path = Path(path)
     try:
         source = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile):
         raise XladdinError(f"{path.name}: not a readable xlsx workbook") from None
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-    os.close(handle)
-    try:
-        with source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
+
+    def write(temp: str) -> None:
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
             names = set(source.namelist())
             adding = not OURS <= names
             for info in source.infolist():
@@ -137,11 +136,10 @@ def embed(path: Path, part: bytes, rewrite: Callable[[str, bytes], bytes | None]
                 out.writestr(TASKPANES, TASKPANES_XML)
                 out.writestr(TASKPANES_RELS, TASKPANES_RELS_XML)
             out.writestr(PART, part)
-        finish_uninterrupted()
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        source.close()  # the rename needs the file closed (Windows)
+
+    with source:  # through a link, the link's target is replaced and the link kept; its mode too
+        write_atomic(path, write, suffix=path.suffix.lower() or ".xlsx")
 
 
 def _plain(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
