@@ -16,7 +16,7 @@ from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.raw import RawData
 from xladdin.engine.scope import DEFAULT_SCOPE, Scope, load_scope, scope_cell
-from xladdin.engine.setting_cells import SETTING_CELLS, read_settings
+from xladdin.engine.setting_cells import CELLS, SETTING_CELLS, read_settings
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
@@ -296,8 +296,7 @@ def setting_changed(name: str, before: str | None, after: str) -> list[str]:
     """One line when an option changed a cell of 设置, which later refreshes (and the ribbon)
     follow; nothing when the cell already said so."""
     label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb", "SET_SCOPE": "product scope"}[name]
-    defaults = {"SET_LANG": "zh", "SET_JAN_FEB": "auto", "SET_SCOPE": DEFAULT_SCOPE}
-    old = (before or "").strip() or defaults[name]
+    old = (before or "").strip() or str(CELLS[name].default)  # a blank cell stands for its default
     if old.lower() == after.lower():
         return []
     return [f"changed 设置 {label}: {old} → {after}; later refreshes and the ribbon make this edition "

@@ -152,28 +152,29 @@ def _plain(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 def extension_id(path: Path) -> str | None:
     """The id (without braces) of the workbook's web-extension part, kept when it is replaced."""
-    with zipfile.ZipFile(path) as z:
-        if PART not in z.namelist():
-            return None
-        root = etree.fromstring(z.read(PART))
-    return (root.get("id") or "").strip("{}") or None
+    root = _part_root(path)
+    return None if root is None else (root.get("id") or "").strip("{}") or None
 
 
 def read_properties(path: Path) -> dict[str, str] | None:
     """The properties of the workbook's web-extension part (decoded), or None if it has none."""
-    with zipfile.ZipFile(path) as z:
-        if PART not in z.namelist():
-            return None
-        root = etree.fromstring(z.read(PART))
+    root = _part_root(path)
+    if root is None:
+        return None
     props = root.find(f"{{{WE_NS}}}properties")
     return {p.get("name"): json.loads(p.get("value")) for p in props} if props is not None else {}
 
 
 def store_reference(path: Path) -> str | None:
     """The store id the web-extension part references (``wa200008175`` for xlwings Lite)."""
+    root = _part_root(path)
+    ref = None if root is None else root.find(f"{{{WE_NS}}}reference")
+    return None if ref is None else ref.get("id")
+
+
+def _part_root(path: Path) -> etree._Element | None:
+    """The workbook's web-extension part, parsed, or None if it has none."""
     with zipfile.ZipFile(path) as z:
         if PART not in z.namelist():
             return None
-        root = etree.fromstring(z.read(PART))
-    ref = root.find(f"{{{WE_NS}}}reference")
-    return None if ref is None else ref.get("id")
+        return etree.fromstring(z.read(PART))

@@ -12,7 +12,7 @@ from pathlib import Path
 from xladdin import __version__
 from xladdin.errors import XladdinError
 from xladdin.lite.bundle import embedded_version, main_py, registered_names
-from xladdin.lite.webextension import PART, embed, extension_id, part_xml, read_properties
+from xladdin.lite.webextension import embed, extension_id, part_xml, read_properties
 
 #: xlwings Lite's id in the Office add-in store.
 STORE_ID = "wa200008175"
@@ -117,10 +117,7 @@ def stale_note(path: Path) -> str | None:
     """One line when the workbook's Lite code is older than the installed xladdin (or still
     asks an index for xladdin), for ``refresh`` to print; None otherwise."""
     try:
-        with zipfile.ZipFile(path) as z:
-            if PART not in z.namelist():
-                return None
-        props = read_properties(path) or {}
+        props = read_properties(path) or {}  # None: no Lite part
     except (OSError, zipfile.BadZipFile, ValueError):
         return None
     if "main.py" not in props:
