@@ -78,9 +78,19 @@ def embed_lite(path: Path) -> None:
     if previous is not None and "main.py" not in previous:
         raise XladdinError(f"{path.name}: the workbook holds another Office add-in's part, not xlwings "
                            "Lite's; xladdin does not replace it")
+    if previous is not None and not _is_xladdins(previous["main.py"]):
+        raise XladdinError(f"{path.name}: its xlwings Lite code (main.py) is not xladdin's, and xladdin "
+                           "does not replace another program's code; make a monthly workbook with "
+                           "'xladdin init WORKBOOK.xlsx RAW... --lite' instead")
     part = part_xml(STORE_ID, extension_id(path) or str(uuid.uuid4()).upper(), lite_properties(previous),
                     functions=any(n.isupper() for n in registered_names()))
     embed(path, part, lite_formulas)
+
+
+def _is_xladdins(main: str) -> bool:
+    """Whether a workbook's main.py is xladdin's: it carries the package (0.2.0 on), or it
+    imports the functions from an installed xladdin (0.1.0)."""
+    return embedded_version(main) is not None or "from xladdin.lite import" in main
 
 
 def _properties(path: Path) -> dict[str, str] | None:
@@ -120,8 +130,8 @@ def stale_note(path: Path) -> str | None:
         props = read_properties(path) or {}  # None: no Lite part
     except (OSError, zipfile.BadZipFile, ValueError):
         return None
-    if "main.py" not in props:
-        return None
+    if "main.py" not in props or not _is_xladdins(props["main.py"]):
+        return None  # no Lite code, or another program's
     old = embedded_version(props["main.py"])
     if old is not None and _version_key(old) >= _version_key(__version__):
         return None
