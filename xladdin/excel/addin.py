@@ -54,6 +54,10 @@ CUSTOM_UI = f"""<customUI xmlns="http://schemas.microsoft.com/office/2006/01/cus
   </ribbon>
 </customUI>
 """
+#: The relationship of a ribbon in CUSTOM_UI's (Office 2007) namespace, as Excel's xlwings.xlam
+#: has it; the quickstart add-in links it with the type of Office 2010's customUI14 part.
+UI_RELATIONSHIPS = (b"http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+                    b"http://schemas.microsoft.com/office/2006/relationships/ui/extensibility")
 
 
 @dataclass
@@ -239,6 +243,8 @@ def build_addin(out: Path, settings: list[Setting] | None = None) -> Path:
                     data = _config_sheet(data.decode("utf-8"), rows).encode("utf-8")
                 elif item.filename == "xl/vbaProject.bin":
                     data = vba
+                elif item.filename == "_rels/.rels":
+                    data = data.replace(*UI_RELATIONSHIPS)
                 elif item.filename == "docProps/core.xml":
                     data = _stamp(data.decode("utf-8"), stamp).encode("utf-8")
                 info = zipfile.ZipInfo(item.filename, FIXED_TIME)
