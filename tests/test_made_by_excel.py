@@ -95,7 +95,8 @@ def ours(lite_book) -> dict:
 
 #: What the saver chooses, not the format: the extension's own id, the task pane's width and
 #: row, the code and its statistics, the locale Excel runs in (en-IN), whether '/' is escaped in
-#: the JSON (json.loads reads '\/' and '/' alike), the root relationship's Id.
+#: the JSON (json.loads reads '\/' and '/' alike), the root relationship's Id, the alternate
+#: reference's id (Excel writes it lower- or upper-case); each is compared on its own below.
 SAVERS_CHOICE = {"extension_id", "taskpane", "main_py", "reference", "escapes", "root_relationships",
                  "requirements_required", "raw_non_ascii", "app_version", "application", "alternate_reference"}
 
