@@ -186,9 +186,10 @@ def span_of(value: Any, period: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def resolve(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
-    """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners;
-    products are the groups of the data's bundled scope."""
+def code_of_typed(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
+    """The (dimension, code) a person's typed product, partner or province stands for: a code
+    or a name, 东盟/欧盟 for partners (dimension 'region'); products are the groups of the
+    data's bundled scope."""
     ref = load_reference(scope)
     if dim == "product":
         code = typed if typed in ref.product_names else ref.product_codes.get(typed.lower(),
@@ -215,7 +216,7 @@ def selection(product: Any, partner: Any, province: Any,
     given = [(d, v) for d, v in given if v is not None]
     if len(given) > 1:
         raise ChipError("give only one of product, partner and province")
-    return resolve(given[0][0], text(given[0][1]), scope) if given else (None, None)
+    return code_of_typed(given[0][0], text(given[0][1]), scope) if given else (None, None)
 
 
 def handle_error(value: Any) -> NoReturn:
