@@ -189,7 +189,8 @@ def span_of(value: Any, period: str) -> str:
 def code_of_typed(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
     """The (dimension, code) a person's typed product, partner or province stands for: a code
     or a name, 东盟/欧盟 for partners (dimension 'region'); products are the groups of the
-    data's bundled scope."""
+    data's bundled scope. Remembered per (dimension, text, scope): a sheet of cells asks
+    for the same few names again and again, and the answer depends on nothing else."""
     ref = load_reference(scope)
     if dim == "product":
         code = typed if typed in ref.product_names else ref.product_codes.get(typed.lower(),
