@@ -25,7 +25,7 @@ import pandas as pd
 from xladdin.engine.periods import parse_period_or_range, parse_periods
 from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
 from xladdin.engine.scope import BY_ROWS, Scope, load_scope, other_scope_of, scope_of_rows
-from xladdin.engine.vocabulary import FLOWS as _FLOWS
+from xladdin.engine.vocabulary import FLOW_OF_WORD
 from xladdin.errors import Findings, XladdinError
 
 RAW_SHEET = "原始数据"
@@ -447,7 +447,7 @@ def _flows(table: _RawTable, flow: str | None) -> pd.Series | str:
     trade, which the report cannot split, is refused."""
     if "flow" not in table.fields:
         if flow:
-            return _FLOWS.get(flow.lower(), flow)
+            return FLOW_OF_WORD.get(flow.lower(), flow)
         raise XladdinError(f"{table.source}: the file does not say whether it holds exports or imports; "
                            "put 出口 or 进口 in the file name or pass --flow export|import")
     column, header = table.fields["flow"], table.headers["flow"]
@@ -527,7 +527,7 @@ def _row_findings(table: _RawTable, out: pd.DataFrame, products: FactorColumn, p
          "write the 2-digit 注册地 code or the province name"),
     ):
         if mask.any():
-            findings.add(*_unmatched(out, mask, dim, what, source, rows), fix)
+            findings.add(*_unmatched_finding(out, mask, dim, what, source, rows), fix)
     unknown_partner = partners.flag("unknown")
     if unknown_partner.any():
         codes = sorted(_unknown_partners(partners)["partner"])
@@ -575,7 +575,7 @@ def left_out_rows(out: pd.DataFrame, fields: dict[str, FactorColumn]) -> pd.Data
     return frame.reset_index(drop=True)
 
 
-def _unmatched(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
+def _unmatched_finding(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
                rows: pd.Series) -> tuple[str, str, str]:
     """Severity, words and place of rows whose partner or province cannot be matched: an
     error when they carry value (they would vanish from every table, totals included), with
