@@ -57,7 +57,11 @@ CUSTOM_UI = f"""<customUI xmlns="http://schemas.microsoft.com/office/2006/01/cus
 
 
 @dataclass
-class RefreshReport:
+class RefreshOutcome:
+    """What one refresh of a live workbook did: the report month, the finished copy written,
+    the warnings shown, the render plan (not the report itself, nor the ribbon's VBA
+    ``RefreshReport`` callback)."""
+
     period: str
     finished: Path
     warnings: list[str] = field(default_factory=list)
@@ -65,14 +69,14 @@ class RefreshReport:
     brief: str = "芯片月报"  # the product scope's short name for messages (``Scope.brief``)
 
 
-def main() -> None:
-    """The ribbon button: refresh the workbook the button was clicked in."""
+def refresh_calling_book() -> None:
+    """The ribbon button: refresh the workbook the button was clicked in (``xladdin.main``)."""
     import xlwings as xw
 
     refresh_book(xw.Book.caller())
 
 
-def refresh_book(book: Any) -> RefreshReport | None:
+def refresh_book(book: Any) -> RefreshOutcome | None:
     """Recompute every table of a live workbook and save the finished copy beside it.
 
     Success and warnings go to the status bar, errors to a message box: never a traceback.
@@ -99,7 +103,7 @@ def refresh_book(book: Any) -> RefreshReport | None:
     return report
 
 
-def _refresh(book: Any) -> RefreshReport:
+def _refresh(book: Any) -> RefreshOutcome:
     # Imported here, not at the top, so the status bar says what is happening before the
     # engine's libraries load. On Windows, with ``Use UDF Server = True``, xlwings' RunPython
     # runs every click in the one Python of the UDF server (XLPy.Exec): only the first click
@@ -144,7 +148,7 @@ def _refresh(book: Any) -> RefreshReport:
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
-    return RefreshReport(period, finished, warnings, plan, engine.scope.brief)
+    return RefreshOutcome(period, finished, warnings, plan, engine.scope.brief)
 
 
 # --- building the add-in ---------------------------------------------------------------------
