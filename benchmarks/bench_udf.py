@@ -20,8 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_engine import raw_cube  # noqa: E402
 from tests.fake_xlwings import FakeBook, FakeCaller  # noqa: E402
 from xladdin.engine.load import sample_path  # noqa: E402
-from xladdin.excel.live import DATASETS  # noqa: E402
-from xladdin.excel.udf import CHIP_DATA, CHIP_RANK, CHIP_SERIES, CHIP_TABLE, CHIP_VALUE, CHIP_YOY  # noqa: E402
+from xladdin.excel.udf import (  # noqa: E402
+    CHIP_DATA,
+    CHIP_RANK,
+    CHIP_SERIES,
+    CHIP_TABLE,
+    CHIP_VALUE,
+    CHIP_YOY,
+    DATASETS,
+)
 from xladdin.jobs import init  # noqa: E402
 
 
@@ -52,7 +59,7 @@ def series_workbook(rows: int, cells: int, caller) -> None:
     combos = [(flow, measure, span) for flow in ("出口", "进口") for measure in measures
               for span in ("当月", "累计") if not (measure == "mom" and span == "累计")]
     formulas = [(combos[i % len(combos)], whos[i % len(whos)]) for i in range(cells)]
-    DATASETS.entries.clear()
+    DATASETS.clear()
     loads = DATASETS.loads
     start = time.perf_counter()
     handle = CHIP_DATA(raw, None, "net_import_pct")
@@ -119,7 +126,7 @@ def main() -> None:
     CHIP_TABLE(data, 4.0, "2025-07", caller=caller)
     report("CHIP_RANK + CHIP_TABLE(4), first time", start)
 
-    DATASETS.entries.clear()
+    DATASETS.clear()
     start = time.perf_counter()
     CHIP_VALUE(data, "出口", caller=caller)
     report("a handle not in memory: rebuilt from the workbook", start)

@@ -93,8 +93,8 @@ def test_fast_number_parse_steps_aside_for_customs_numbers():
     assert raw._arrow_numbers(plain).tolist() == [5.0, 1000.0, 2.5]
     as_objects = pd.Series(["5", "1e3", "2.5"], dtype=object)  # pandas 2's "str": the careful path
     assert raw._arrow_numbers(as_objects) is None
-    assert raw._values(as_objects, "x.csv", pd.Series([2, 3, 4]), "美元").tolist() == [5.0, 1000.0, 2.5]
+    assert raw._us_dollars(as_objects, "x.csv", pd.Series([2, 3, 4]), "美元").tolist() == [5.0, 1000.0, 2.5]
     assert raw._arrow_numbers(pd.Series(["1,234", "5"], dtype="str")) is None
     assert raw._arrow_numbers(pd.Series([" 5", "5"], dtype="str")) is None
-    assert raw._values(pd.Series(["1,234", " 5 "], dtype="str"), "x.csv", pd.Series([2, 3]), "美元").tolist() \
+    assert raw._us_dollars(pd.Series(["1,234", " 5 "], dtype="str"), "x.csv", pd.Series([2, 3]), "美元").tolist() \
         == [1234.0, 5.0]

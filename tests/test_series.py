@@ -242,7 +242,7 @@ def test_tables_json_carries_mom_on_table_1s_month_rows(cube, handles, tmp_path,
 def test_a_sheet_of_series_validates_the_raw_table_once(raw):
     """Every series cell finds the engine by the handle's hash: the raw table is validated for
     the data cell only, however many series read it (their cost: benchmarks/bench_udf.py)."""
-    from xladdin.excel.live import DATASETS
+    from xladdin.excel.udf import DATASETS
 
     handle = udf.CHIP_DATA(raw, "2025-07", "net_import_pct")
     loads = DATASETS.loads

@@ -18,8 +18,9 @@ from tests.fake_xlwings import FakeBook, FakeCaller
 from xladdin.cli import main
 from xladdin.excel import udf
 from xladdin.excel.cells import content_digest
-from xladdin.excel.live import DATASETS
-from xladdin.excel.udf import CHIP_DATA, CHIP_RANK, CHIP_SHARE, CHIP_TABLE, CHIP_VALUE, CHIP_YOY
+from xladdin.excel.functions import FUNCTIONS as FUNCTION_DECLARATIONS
+from xladdin.excel.live import DatasetCache
+from xladdin.excel.udf import CHIP_DATA, CHIP_RANK, CHIP_SHARE, CHIP_TABLE, CHIP_VALUE, CHIP_YOY, DATASETS
 from xladdin.excel.vba import decorated_udf_module, xlwings_udfs
 
 FUNCTIONS = (CHIP_DATA, CHIP_VALUE, CHIP_YOY, CHIP_SHARE, CHIP_RANK, CHIP_TABLE)
@@ -293,7 +294,7 @@ def test_warm_calls_do_not_read_the_raw_table(shared_book):
 def test_a_handle_not_in_memory_is_rebuilt_from_the_calling_workbook(shared_book, tables_json):
     book = shared_book
     data = data_cell(book)
-    DATASETS.entries.clear()  # Excel was closed and the workbook reopened: the cell keeps its text
+    DATASETS.clear()  # Excel was closed and the workbook reopened: the cell keeps its text
     book.raw_cells_read = 0
     caller = FakeCaller(book, "表4")
     loads = DATASETS.loads
@@ -305,17 +306,22 @@ def test_a_handle_not_in_memory_is_rebuilt_from_the_calling_workbook(shared_book
 
 def test_a_stale_handle_is_refused_not_guessed(book):
     data = data_cell(book)
-    DATASETS.entries.clear()
+    DATASETS.clear()
     book.wb["原始数据"]["H2"].value += 1  # changed while the add-in was not running
     result = CHIP_VALUE(data, "出口", caller=FakeCaller(book))
     assert result.startswith(f"#CHIP! the data cell shows #{data[-12:]} but 原始数据 now hashes to #")
     assert result.endswith("recalculate the workbook (Ctrl+Alt+F9)")
 
 
-def test_the_registry_keeps_a_few_engines(shared_book):
+def test_the_cache_keeps_a_few_engines(shared_book):
+    """Functions made over their own cache share nothing with the add-in's (udf.DATASETS)."""
     book = shared_book
     raw = book.raw_table()
-    handles = [CHIP_DATA(raw, f"2025-0{m}", None) for m in range(1, 7)]
-    assert len(set(handles)) == 6 and len(DATASETS.entries) == DATASETS.keep == 4
-    assert list(DATASETS.entries) == [h[-12:] for h in handles[-4:]]
-    assert udf.CHIP_VALUE(handles[-1], "出口", caller=FakeCaller(book)) > 0
+    cache = DatasetCache()
+    made = {f.name: udf.desktop_function(f, datasets=cache) for f in FUNCTION_DECLARATIONS}
+    shared = dict(DATASETS.entries)
+    handles = [made["CHIP_DATA"](raw, f"2025-0{m}", None) for m in range(1, 7)]
+    assert len(set(handles)) == 6 and len(cache.entries) == cache.keep == 4
+    assert list(cache.entries) == [h[-12:] for h in handles[-4:]]
+    assert made["CHIP_VALUE"](handles[-1], "出口", caller=FakeCaller(book)) > 0
+    assert dict(DATASETS.entries) == shared

@@ -6,6 +6,6 @@ __version__ = "0.2.0"
 
 def main() -> None:
     """The 刷新月报 ribbon button (the add-in runs ``import xladdin; xladdin.main()``)."""
-    from xladdin.excel.addin import main as refresh_caller
+    from xladdin.excel.addin import refresh_calling_book as refresh_caller
 
     refresh_caller()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from xladdin.engine.periods import RANGE_SEPARATOR, year_month
@@ -23,6 +23,8 @@ FLOWS = ("export", "import")
 
 @cache
 def _word_file(lang: str) -> dict:
+    """A language's words as the package holds them, read once per process (they cannot
+    change while it runs; shared, so never modified)."""
     if lang not in LANGS:
         raise XladdinError(f"unknown language '{lang}'; use {' or '.join(LANGS)}")
     path = resources.files("xladdin.engine").joinpath("words", f"{lang}.toml")
@@ -44,8 +46,10 @@ def filled(value: object, scope: Scope, lang: str) -> object:
     return value
 
 
-@cache
+@lru_cache(maxsize=16)
 def _scoped(lang: str, scope: Scope) -> dict:
+    """The words with one scope's words filled in, kept for the few scopes in use (a Scope is
+    its own key: a user's scope file read again is a new one, so the number kept is bounded)."""
     return filled(_word_file(lang), scope, lang)  # type: ignore[return-value]
 
 

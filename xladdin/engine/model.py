@@ -158,11 +158,6 @@ class Model:
         months = self._months(flow, "total", months, purpose)
         return sum(self._totals.get((flow, m), 0) for m in months) / 100.0
 
-    def label(self, dim: str, key: str, reference) -> str:
-        if dim == "partner" and key in self.raw.partner_labels:
-            return self.raw.partner_labels[key]
-        return reference.label(dim, key)
-
 
 def coarsest_hs(frame: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     """One HS grain per product: where an HS6 row and its own HS8 breakdown are both given

@@ -25,7 +25,7 @@ import pandas as pd
 from xladdin.engine.periods import parse_period_or_range, parse_periods
 from xladdin.engine.reference import CITY_CODE, Reference, load_reference, name_key, normalize_name
 from xladdin.engine.scope import BY_ROWS, Scope, load_scope, other_scope_of, scope_of_rows
-from xladdin.engine.vocabulary import FLOWS as _FLOWS
+from xladdin.engine.vocabulary import FLOW_OF_WORD
 from xladdin.errors import Findings, XladdinError
 
 RAW_SHEET = "原始数据"
@@ -113,54 +113,67 @@ def header_key(name: object) -> str | None:
 
 
 @dataclass
-class Coded:
-    """A column as codes into its distinct values, so text work runs once per distinct value.
+class FactorColumn:
+    """One column of a raw table as its distinct values and each row's position among them
+    (pandas' ``factorize``), so text work runs once per distinct value, not once per row.
 
     Raw tables repeat a few hundred codes, names and months over up to millions of rows.
+    ``distinct`` has one row per distinct value: its cell text in ``text``, or the fields a
+    function of it gave (``map_distinct``); ``positions`` holds each row's place in
+    ``distinct``, ``index`` the rows' index in the table; ``per_row`` spreads values given per
+    distinct value back over the rows.
     """
 
-    codes: np.ndarray
+    positions: np.ndarray
     distinct: pd.DataFrame
     index: pd.Index
 
     @classmethod
-    def of(cls, column: pd.Series) -> Coded:
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        return cls(codes, pd.DataFrame({"text": _cell_text(pd.Series(uniques, dtype=object))}),
+    def of(cls, column: pd.Series) -> FactorColumn:
+        positions, uniques = pd.factorize(column, use_na_sentinel=False)
+        return cls(positions, pd.DataFrame({"text": _cell_text(pd.Series(uniques, dtype=object))}),
                    column.index)
 
     @classmethod
-    def pair(cls, a: Coded, b: Coded) -> Coded:
-        """Distinct combinations of two columns (partner code and name, say)."""
-        key = a.codes.astype(np.int64) * (len(b.distinct) + 1) + b.codes
-        codes, uniques = pd.factorize(key)
+    def pair(cls, a: FactorColumn, b: FactorColumn) -> FactorColumn:
+        """Distinct combinations of two columns (partner code and name, say), as texts 'a' and 'b'."""
+        key = a.positions.astype(np.int64) * (len(b.distinct) + 1) + b.positions
+        positions, uniques = pd.factorize(key)
         distinct = pd.DataFrame({
             "a": a.distinct["text"].to_numpy()[uniques // (len(b.distinct) + 1)],
             "b": b.distinct["text"].to_numpy()[uniques % (len(b.distinct) + 1)]}, dtype="str")
-        return cls(codes, distinct, a.index)
+        return cls(positions, distinct, a.index)
 
     @property
     def text(self) -> pd.Series:
-        return self.expand(self.distinct["text"])
+        """Each row's cell text."""
+        return self.per_row(self.distinct["text"])
 
-    def map(self, func) -> Coded:
-        """A new coded column from a function of the distinct values."""
+    def map_distinct(self, func) -> FactorColumn:
+        """The same rows over what ``func`` makes of the distinct values (of their text, or of
+        the 'a'/'b' pairs): a series of text, or a frame of named fields."""
         result = func(self.distinct["text"] if "text" in self.distinct else self.distinct)
         frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame({"text": result})
-        return Coded(self.codes, frame.reset_index(drop=True), self.index)
+        return FactorColumn(self.positions, frame.reset_index(drop=True), self.index)
 
-    def expand(self, values: pd.Series | None = None) -> pd.Series:
-        values = self.distinct["text"] if values is None else values
-        out = values.take(self.codes)
+    def per_row(self, values: pd.Series) -> pd.Series:
+        """Values given one per distinct value, spread over the rows (indexed as the table)."""
+        out = values.take(self.positions)
         out.index = self.index
         return out
 
     def field(self, name: str) -> pd.Series:
-        return self.expand(self.distinct[name])
+        """One field of the distinct values (``map_distinct``), per row."""
+        return self.per_row(self.distinct[name])
 
-    def subset(self, mask: pd.Series) -> Coded:
+    def flag(self, name: str) -> pd.Series:
+        """A true/false field of the distinct values, per row, as booleans."""
+        return self.field(name).astype(bool)
+
+    def subset(self, mask: pd.Series) -> FactorColumn:
+        """Only the rows where ``mask`` is true."""
         keep = mask.to_numpy()
-        return Coded(self.codes[keep], self.distinct, self.index[keep])
+        return FactorColumn(self.positions[keep], self.distinct, self.index[keep])
 
 
 def _cell_text(values: pd.Series) -> pd.Series:
@@ -190,7 +203,8 @@ EXCEL_ERROR = (r"#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTI
                r"|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)")
 _EXCEL_FIX = "correct the formula or its source, or paste the cells as values"
 #: Fields whose cells are checked for Excel error text (the value column is checked as it is read).
-_SHOWN = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code", "province_name")
+_CHECKED_FOR_ERRORS = ("period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
+                       "province_name")
 _FIELD_WORDS = {
     "period": "the month (数据年月)", "flow": "the flow (进出口)", "hs_code": "the HS code (商品编码)",
     "hs_name": "the product name (商品名称)", "partner_code": "the partner code (贸易伙伴编码)",
@@ -225,14 +239,13 @@ def _field_columns(table: pd.DataFrame, source: str) -> dict[str, object]:
     return keys
 
 
-def _refuse_excel_errors(source: str, rows: pd.Series, coded: dict[str, Coded],
-                         keys: dict[str, object]) -> None:
+def _refuse_excel_errors(table: _RawTable) -> None:
     """A cell showing #N/A or #VALUE! is a failed formula: said as such, not taken as blank."""
-    for key, column in coded.items():
+    for key, column in table.fields.items():
         flagged = column.distinct["text"].str.fullmatch(EXCEL_ERROR).fillna(False).astype(bool)
-        if key in _SHOWN and flagged.any():
-            bad = column.expand(flagged).astype(bool)
-            raise _row_error(source, rows[bad], str(_unmangled(keys[key])),
+        if key in _CHECKED_FOR_ERRORS and flagged.any():
+            bad = column.per_row(flagged).astype(bool)
+            raise _row_error(table.source, table.rows[bad], str(_unmangled(table.headers[key])),
                              f"the cell shows the Excel error {column.text[bad].iloc[0]}, not a value",
                              _EXCEL_FIX)
 
@@ -268,7 +281,9 @@ def _arrow_numbers(column: pd.Series) -> pd.Series | None:
 MAX_VALUE = 1e13
 
 
-def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
+def _us_dollars(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.Series:
+    """The value cells as US dollars in whole cents; a blank, non-numeric or absurdly large
+    value is refused naming its row."""
     if column.dtype.kind in "iuf":
         values = column.astype("float64")
     else:
@@ -299,6 +314,27 @@ def _values(column: pd.Series, source: str, rows: pd.Series, header: str) -> pd.
     return values.astype("float64").round(2)  # whole cents: what the model sums exactly
 
 
+@dataclass
+class _RawTable:
+    """One raw table while it is read: where it came from (for messages), the column that
+    holds each field, each field's cells (but the value's) as a ``FactorColumn``, the value
+    cells as given, and the file row number of each data row."""
+
+    source: str
+    headers: dict[str, object]
+    fields: dict[str, FactorColumn]
+    values: pd.Series
+    rows: pd.Series
+
+    def error(self, mask: pd.Series, header: object, what: str, fix: str) -> XladdinError:
+        """The sentence for the rows of ``mask``, naming the first of them and the column."""
+        return _row_error(self.source, self.rows[mask], str(header), what, fix)
+
+    def subset(self, mask: pd.Series) -> _RawTable:
+        return _RawTable(self.source, self.headers, {k: c.subset(mask) for k, c in self.fields.items()},
+                         self.values[mask], self.rows[mask])
+
+
 def normalize(
     table: pd.DataFrame,
     source: str,
@@ -312,149 +348,214 @@ def normalize(
 
     ``first_row`` is the file row number of the table's first data row, for messages.
     ``flow`` and ``period`` apply when the table has no such column (customs downloads).
+    Each step below refuses what it cannot read with one sentence, in this order.
     """
-    if scope == BY_ROWS and reference is None:
-        column = next((c for c in table.columns if header_key(_unmangled(c)) == "hs_code"), None)
-        scope = scope_of_rows(table[column] if column is not None else pd.Series([], dtype="str"))
-    ref = reference or load_reference(scope)
-    findings = Findings()
-    keys = _field_columns(table, source)
-    if "value_usd" not in keys:
-        if "value_rmb" in keys:
+    ref = reference or load_reference(_scope_of_table(table, scope))
+    raw = _read_fields(table, source, first_row)
+    _refuse_excel_errors(raw)
+    raw = _without_blank_rows(_codes_as_digits(raw))
+    out = pd.DataFrame(index=raw.rows.index)
+    out["period"] = _periods(raw, period)
+    out["flow"] = _flows(raw, flow)
+    products = _products(raw, ref.scope)
+    out["product"], out["hs_code"] = products.field("product"), products.field("code")
+    partners = _pairs(raw, "partner_code", "partner_name").map_distinct(lambda u: _partner_of(u, ref))
+    out["partner"] = partners.field("partner")
+    provinces = _pairs(raw, "province_code", "province_name").map_distinct(lambda u: _province_of(u, ref))
+    out["province"] = provinces.field("province")
+    out["value"] = _us_dollars(raw.values, source, raw.rows, str(raw.headers["value_usd"]))
+    out["source"] = source
+    out["row"] = raw.rows
+    findings = _row_findings(raw, out, products, partners, provinces, ref.scope)
+    usable = ~(products.flag("other") | products.flag("unknown") | partners.flag("unmatched")
+               | provinces.flag("unmatched"))
+    return RawData(_model_frame(out[usable]), findings, _unknown_partner_labels(partners),
+                   {source: len(raw.rows)}, left_out_rows(out[~usable], raw.fields), scope=ref.scope)
+
+
+def _scope_of_table(table: pd.DataFrame, scope: Scope | str | None) -> Scope | str | None:
+    """The scope asked for; ``BY_ROWS``: the bundled scope the table's HS codes are under."""
+    if scope != BY_ROWS:
+        return scope
+    column = next((c for c in table.columns if header_key(_unmangled(c)) == "hs_code"), None)
+    return scope_of_rows(table[column] if column is not None else pd.Series([], dtype="str"))
+
+
+def _read_fields(table: pd.DataFrame, source: str, first_row: int) -> _RawTable:
+    """The table's field columns found by their headers (a value column in US dollars
+    required) and their cells read as text, once per distinct value."""
+    headers = _field_columns(table, source)
+    if "value_usd" not in headers:
+        if "value_rmb" in headers:
             raise XladdinError(f"{source}: the values are in RMB (人民币); xladdin accepts only "
                                "US dollar downloads: query the platform again with 美元 as currency")
         shown = ", ".join(map(str, table.columns[:12])) or "(none)"
         raise XladdinError(f"{source}: no value column (美元 / value_usd) among the headers "
                            f"{shown}; add it or fix the header")
     rows = pd.Series(np.arange(first_row, first_row + len(table)), index=table.index, dtype="int64")
-    coded = {k: Coded.of(table[c]) for k, c in keys.items() if k != "value_usd"}
-    _refuse_excel_errors(source, rows, coded, keys)
-    for key in CODE_KEYS & coded.keys():
-        coded[key] = coded[key].map(code_text)
-    filled = [~c.expand(_blank(c.distinct["text"])) for c in coded.values()]
-    value_cell = table[keys["value_usd"]]
-    filled.append(value_cell.notna() if value_cell.dtype.kind in "iuf" else
-                  ~(value_cell.isna() | _blank(value_cell.astype("str").str.strip())))
+    fields = {k: FactorColumn.of(table[c]) for k, c in headers.items() if k != "value_usd"}
+    return _RawTable(source, headers, fields, table[headers["value_usd"]], rows)
+
+
+def _codes_as_digits(table: _RawTable) -> _RawTable:
+    """Every code column through ``code_text`` (133.0 is 133)."""
+    fields = dict(table.fields)
+    for key in CODE_KEYS & fields.keys():
+        fields[key] = fields[key].map_distinct(code_text)
+    return _RawTable(table.source, table.headers, fields, table.values, table.rows)
+
+
+def _without_blank_rows(table: _RawTable) -> _RawTable:
+    """Rows with something in any field (blank lines between downloads are not data); none
+    at all is refused."""
+    filled = [~c.per_row(_blank(c.distinct["text"])) for c in table.fields.values()]
+    values = table.values
+    filled.append(values.notna() if values.dtype.kind in "iuf" else
+                  ~(values.isna() | _blank(values.astype("str").str.strip())))
     keep = pd.concat(filled, axis=1).any(axis=1)
     if not keep.all():
-        table, rows = table[keep], rows[keep]
-        coded = {k: c.subset(keep) for k, c in coded.items()}
-    if table.empty:
-        raise XladdinError(f"{source}: there are no data rows under the header; paste or import "
+        table = table.subset(keep)
+    if not len(table.rows):
+        raise XladdinError(f"{table.source}: there are no data rows under the header; paste or import "
                            "the customs rows first")
+    return table
 
-    def convert(key: str, func, what: str, fix: str) -> pd.Series:
-        """A column converted per distinct value; the first value it cannot take is an error."""
-        values = coded[key].expand(func(coded[key].distinct["text"]))
-        bad = values.isna()
-        if bad.any():
-            raise _row_error(source, rows[bad], str(keys[key]),
-                             f"'{coded[key].text[bad].iloc[0]}' {what}", fix)
-        return values.astype("str")
 
-    out = pd.DataFrame(index=table.index)
-    if "period" in keys:
-        periods, why = parse_periods(coded["period"].distinct["text"])
-        bad = coded["period"].expand(why).notna()
-        if bad.any():
-            shown = coded["period"].text[bad].iloc[0]
-            what, fix = str(coded["period"].expand(why)[bad].iloc[0]).split("; ", 1)
-            if what.startswith(("not a", "ambiguous")):
-                what, fix = f"'{shown}' is not a month", "write months as YYYYMM or YYYY-MM, e.g. 202507"
-            else:
-                what = f"'{shown}': {what}"
-            raise _row_error(source, rows[bad], str(keys["period"]), what, fix)
-        out["period"] = coded["period"].expand(periods).astype("str")
-    elif period:
-        out["period"] = parse_period_or_range(period)
-    else:
-        raise XladdinError(f"{source}: no 数据年月 (period) column; give the month with --data-period "
+def _periods(table: _RawTable, period: str | None) -> pd.Series | str:
+    """Each row's month ('YYYY-MM', or a range), from the column or else from ``period``."""
+    if "period" not in table.fields:
+        if period:
+            return parse_period_or_range(period)
+        raise XladdinError(f"{table.source}: no 数据年月 (period) column; give the month with --data-period "
                            "or download with 'split by month' on")
-    if "flow" in keys:
-        found = coded["flow"].map(flows_of)
-        total = found.field("flow") == "total"
-        if total.any():
-            raise _row_error(source, rows[total], str(keys["flow"]),
-                             f"'{coded['flow'].text[total].iloc[0]}' is total trade (exports plus "
-                             "imports), which the report cannot split",
-                             "download exports and imports separately and write 出口 or 进口")
-        out["flow"] = convert("flow", lambda text: flows_of(text)["flow"].where(
-            lambda f: f != "total"), "is not a flow", "write 出口 or 进口 (export / import)")
-    elif flow:
-        out["flow"] = _FLOWS.get(flow.lower(), flow)
-    else:
-        raise XladdinError(f"{source}: the file does not say whether it holds exports or imports; "
+    column = table.fields["period"]
+    periods, why = parse_periods(column.distinct["text"])
+    bad = column.per_row(why).notna()
+    if bad.any():
+        shown = column.text[bad].iloc[0]
+        what, fix = str(column.per_row(why)[bad].iloc[0]).split("; ", 1)
+        if what.startswith(("not a", "ambiguous")):
+            what, fix = f"'{shown}' is not a month", "write months as YYYYMM or YYYY-MM, e.g. 202507"
+        else:
+            what = f"'{shown}': {what}"
+        raise table.error(bad, table.headers["period"], what, fix)
+    return column.per_row(periods).astype("str")
+
+
+def _flows(table: _RawTable, flow: str | None) -> pd.Series | str:
+    """Each row's flow ('export'/'import'), from the column or else from ``flow``; total
+    trade, which the report cannot split, is refused."""
+    if "flow" not in table.fields:
+        if flow:
+            return FLOW_OF_WORD.get(flow.lower(), flow)
+        raise XladdinError(f"{table.source}: the file does not say whether it holds exports or imports; "
                            "put 出口 or 进口 in the file name or pass --flow export|import")
+    column, header = table.fields["flow"], table.headers["flow"]
+    flows = column.per_row(flows_of(column.distinct["text"])["flow"])
+    total = flows == "total"
+    if total.any():
+        raise table.error(total, header,
+                          f"'{column.text[total].iloc[0]}' is total trade (exports plus "
+                          "imports), which the report cannot split",
+                          "download exports and imports separately and write 出口 or 进口")
+    unknown = flows.isna()
+    if unknown.any():
+        raise table.error(unknown, header, f"'{column.text[unknown].iloc[0]}' is not a flow",
+                          "write 出口 or 进口 (export / import)")
+    return flows.astype("str")
 
-    empty = Coded.of(pd.Series("", index=table.index, dtype="str"))
-    hs = coded.get("hs_code", empty).map(lambda u: _product_of(u, ref.scope))
+
+def _products(table: _RawTable, scope: Scope) -> FactorColumn:
+    """Each row's product group and HS code under the scope (``_product_of``); a malformed
+    code, or a table wholly of another bundled scope's goods, is refused."""
+    hs = table.fields.get("hs_code", _blank_column(table)).map_distinct(lambda u: _product_of(u, scope))
     if hs.distinct["bad"].any():
-        bad = hs.field("bad").astype(bool)
-        raise _row_error(source, rows[bad], str(keys.get("hs_code")),
-                         f"'{coded['hs_code'].text[bad].iloc[0]}' is not a 6- or 8-digit HS code",
-                         f"use codes such as {ref.scope.groups[0].codes[0][:6]} or "
-                         f"{ref.scope.groups[0].id[:4]}xxxx under HS {', '.join(ref.scope.headings)}")
-    other_chapter = hs.field("other").astype(bool)
-    if other_chapter.any() and (elsewhere := other_scope_of(hs.field("code")[other_chapter], ref.scope)) \
-            and not (~other_chapter & hs.field("code").notna()).any():
+        bad = hs.flag("bad")
+        raise table.error(bad, table.headers.get("hs_code"),
+                          f"'{table.fields['hs_code'].text[bad].iloc[0]}' is not a 6- or 8-digit HS code",
+                          f"use codes such as {scope.groups[0].codes[0][:6]} or "
+                          f"{scope.groups[0].id[:4]}xxxx under HS {', '.join(scope.headings)}")
+    other = hs.flag("other")
+    if other.any() and (elsewhere := other_scope_of(hs.field("code")[other], scope)) \
+            and not (~other & hs.field("code").notna()).any():
         raise XladdinError(
-            f"{source}: the rows are HS {', '.join(elsewhere.headings)} goods of the "
-            f"'{elsewhere.id}' scope, not HS {', '.join(ref.scope.headings)} of the "
-            f"'{ref.scope.id}' scope this report is made for; choose --scope {elsewhere.id} "
+            f"{table.source}: the rows are HS {', '.join(elsewhere.headings)} goods of the "
+            f"'{elsewhere.id}' scope, not HS {', '.join(scope.headings)} of the "
+            f"'{scope.id}' scope this report is made for; choose --scope {elsewhere.id} "
             f"(or {elsewhere.id} in the 设置 sheet's scope cell)")
-    unknown_product = hs.field("unknown").astype(bool)
-    out["product"] = hs.field("product")
-    out["hs_code"] = hs.field("code")
+    return hs
 
-    partners = Coded.pair(coded.get("partner_code", empty), coded.get("partner_name", empty)) \
-        .map(lambda u: _partner_of(u, ref))
-    out["partner"] = partners.field("partner")
-    unmatched_partner = partners.field("unmatched").astype(bool)
-    unknown_partner = partners.field("unknown").astype(bool)
-    provinces = Coded.pair(coded.get("province_code", empty), coded.get("province_name", empty)) \
-        .map(lambda u: _province_of(u, ref))
-    out["province"] = provinces.field("province")
-    unmatched_province = provinces.field("unmatched").astype(bool)
-    out["value"] = _values(table[keys["value_usd"]], source, rows, str(keys["value_usd"]))
-    out["source"] = source
-    out["row"] = rows
 
+def _blank_column(table: _RawTable) -> FactorColumn:
+    """A field the table lacks: every row blank."""
+    return FactorColumn.of(pd.Series("", index=table.rows.index, dtype="str"))
+
+
+def _pairs(table: _RawTable, code: str, name: str) -> FactorColumn:
+    """The distinct (code, name) pairs of a partner or province (blank where a column is missing)."""
+    blank = _blank_column(table)
+    return FactorColumn.pair(table.fields.get(code, blank), table.fields.get(name, blank))
+
+
+def _row_findings(table: _RawTable, out: pd.DataFrame, products: FactorColumn, partners: FactorColumn,
+                  provinces: FactorColumn, scope: Scope) -> Findings:
+    """What reading the rows noticed: rows left out (other chapters, products outside the
+    groups, partners and provinces that cannot be matched: an error when they carry value),
+    city codes rolled up to their province, partner codes missing from the reference list."""
+    findings = Findings()
+    source, rows, written = table.source, table.rows, table.fields
+    other_chapter, unknown_product = products.flag("other"), products.flag("unknown")
     if other_chapter.any():
         findings.add("warning", f"{int(other_chapter.sum())} rows of other HS chapters "
-                     f"(first: {coded['hs_code'].text[other_chapter].iloc[0]}) were left out",
+                     f"(first: {written['hs_code'].text[other_chapter].iloc[0]}) were left out",
                      _where(source, rows[other_chapter]),
-                     f"only HS {', '.join(ref.scope.headings)} is reported")
+                     f"only HS {', '.join(scope.headings)} is reported")
     if unknown_product.any():
         findings.add("warning", f"{int(unknown_product.sum())} rows with HS codes not in the report's "
-                     f"{len(ref.scope.groups)} product groups cannot be used",
+                     f"{len(scope.groups)} product groups cannot be used",
                      _where(source, rows[unknown_product]),
                      "check the code list")
-    rolled = provinces.field("rolled").astype(bool)
+    rolled = provinces.flag("rolled")
     if rolled.any():
-        shown = ", ".join(sorted(coded["province_code"].text[rolled].unique())[:3])
+        shown = ", ".join(sorted(written["province_code"].text[rolled].unique())[:3])
         findings.add("info", f"{int(rolled.sum())} rows with city-level registration codes ({shown}) "
                      "were counted under their province", _where(source, rows[rolled]), "")
     for mask, dim, what, fix in (
-        (unmatched_partner, "partner", "partner names not in the customs partner list",
+        (partners.flag("unmatched"), "partner", "partner names not in the customs partner list",
          "write the partner code, or the name as customs writes it (e.g. 中国香港)"),
-        (unmatched_province, "province", "province codes or names not in the province list",
+        (provinces.flag("unmatched"), "province", "province codes or names not in the province list",
          "write the 2-digit 注册地 code or the province name"),
     ):
         if mask.any():
-            findings.add(*_unmatched(out, mask, dim, what, source, rows), fix)
-    labels: dict[str, str] = {}
+            findings.add(*_unmatched_finding(out, mask, dim, what, source, rows), fix)
+    unknown_partner = partners.flag("unknown")
     if unknown_partner.any():
-        unknown = partners.distinct[partners.distinct["unknown"].astype(bool)].drop_duplicates("partner")
-        labels = {c: n for c, n in zip(unknown["partner"], unknown["label"]) if n}
-        codes = sorted(unknown["partner"])
+        codes = sorted(_unknown_partners(partners)["partner"])
         findings.add("warning", f"partner codes not in the reference list: {', '.join(codes[:5])}",
                      _where(source, rows[unknown_partner]), "their names are taken from the data")
-    usable = ~(other_chapter | unknown_product | unmatched_partner | unmatched_province)
-    frame = out[usable].reset_index(drop=True)
+    return findings
+
+
+def _unknown_partners(partners: FactorColumn) -> pd.DataFrame:
+    """The distinct partner codes missing from the reference list, with the names written beside them."""
+    distinct = partners.distinct
+    return distinct[distinct["unknown"].astype(bool)].drop_duplicates("partner")
+
+
+def _unknown_partner_labels(partners: FactorColumn) -> dict[str, str]:
+    """Names for partner codes the reference list lacks, as the data wrote them."""
+    if not partners.flag("unknown").any():
+        return {}
+    unknown = _unknown_partners(partners)
+    return {c: n for c, n in zip(unknown["partner"], unknown["label"]) if n}
+
+
+def _model_frame(usable: pd.DataFrame) -> pd.DataFrame:
+    """The rows the tables use, in the model's columns, codes as text or <NA>."""
+    frame = usable.reset_index(drop=True)
     for col in ("product", "partner", "province", "hs_code"):
         frame[col] = frame[col].astype("str").where(frame[col].notna())
-    return RawData(frame[list(RAW_COLUMNS)], findings, labels, {source: int(len(table))},
-                   left_out_rows(out[~usable], coded), scope=ref.scope)
+    return frame[list(RAW_COLUMNS)]
 
 
 #: the columns of a left-out row: codes and names as the user wrote them
@@ -462,19 +563,19 @@ LEFT_OUT_COLUMNS = ("period", "flow", "hs_code", "partner_code", "partner_name",
                     "province_name", "value", "source", "row")
 
 
-def left_out_rows(out: pd.DataFrame, coded: dict[str, Coded]) -> pd.DataFrame | None:
+def left_out_rows(out: pd.DataFrame, fields: dict[str, FactorColumn]) -> pd.DataFrame | None:
     """Rows the tables leave out, with their month, flow and value as read and their code and
     name cells as written: the raw sheet is the user's data, whatever the tables can use."""
     if out.empty:
         return None
-    written = {key: coded[key].text.loc[out.index] if key in coded else
+    written = {key: fields[key].text.loc[out.index] if key in fields else
                pd.Series("", index=out.index, dtype="str") for key in LEFT_OUT_COLUMNS[2:7]}
     frame = pd.DataFrame({"period": out["period"], "flow": out["flow"], **written,
                           "value": out["value"], "source": out["source"], "row": out["row"]})
     return frame.reset_index(drop=True)
 
 
-def _unmatched(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
+def _unmatched_finding(out: pd.DataFrame, mask: pd.Series, dim: str, what: str, source: str,
                rows: pd.Series) -> tuple[str, str, str]:
     """Severity, words and place of rows whose partner or province cannot be matched: an
     error when they carry value (they would vanish from every table, totals included), with

@@ -173,18 +173,25 @@ class Reference:
 
 @lru_cache(maxsize=1)
 def _lists() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The partner, province and region lists, read from the package once per process."""
     return _read("partners.csv"), _read("provinces.csv"), _read("regions.csv")
 
 
-_BY_SCOPE: dict[tuple[str, str, str], Reference] = {}
+#: Every Reference made so far, by scope (id, file, content digest): the one piece of state
+#: this module keeps. The lists are package data that cannot change while the process runs,
+#: and every table read and cell function asks for them, so each scope's lists are built and
+#: indexed (the name look-ups) once. A Reference is shared by all who load it: nothing may
+#: modify its tables. A changed scope file has a new digest, so it gets a Reference of its own.
+_MADE: dict[tuple[str, str, str], Reference] = {}
 
 
 def load_reference(scope: Scope | str | None = None) -> Reference:
-    """The bundled reference lists with one scope's product groups (read once per scope)."""
+    """The bundled reference lists with one scope's product groups (made once per scope,
+    shared: see ``_MADE``)."""
     scope = load_scope(scope)
     key = (scope.id, scope.source, scope.digest)
-    if key not in _BY_SCOPE:
+    if key not in _MADE:
         partners, provinces, regions = _lists()
-        _BY_SCOPE[key] = Reference(partners=partners, provinces=provinces, products=scope.products,
-                                   regions=regions, scope=scope)
-    return _BY_SCOPE[key]
+        _MADE[key] = Reference(partners=partners, provinces=provinces, products=scope.products,
+                               regions=regions, scope=scope)
+    return _MADE[key]

@@ -188,6 +188,8 @@ def bundled_ids() -> tuple[str, ...]:
 
 @cache
 def _bundled(scope_id: str) -> Scope:
+    """A bundled scope, parsed once per process: package data that cannot change while it
+    runs, and one object per id, so caches keyed by a Scope (the word sets) find it again."""
     path = resources.files("xladdin.scopes").joinpath(f"{scope_id}.toml")
     with path.open("rb") as handle:
         return parse_scope(tomllib.load(handle), f"{scope_id}.toml")

@@ -61,7 +61,11 @@ UI_RELATIONSHIPS = (b"http://schemas.microsoft.com/office/2007/relationships/ui/
 
 
 @dataclass
-class RefreshReport:
+class RefreshOutcome:
+    """What one refresh of a live workbook did: the report month, the finished copy written,
+    the warnings shown, the render plan (not the report itself, nor the ribbon's VBA
+    ``RefreshReport`` callback)."""
+
     period: str
     finished: Path
     warnings: list[str] = field(default_factory=list)
@@ -69,14 +73,14 @@ class RefreshReport:
     brief: str = "芯片月报"  # the product scope's short name for messages (``Scope.brief``)
 
 
-def main() -> None:
-    """The ribbon button: refresh the workbook the button was clicked in."""
+def refresh_calling_book() -> None:
+    """The ribbon button: refresh the workbook the button was clicked in (``xladdin.main``)."""
     import xlwings as xw
 
     refresh_book(xw.Book.caller())
 
 
-def refresh_book(book: Any) -> RefreshReport | None:
+def refresh_book(book: Any) -> RefreshOutcome | None:
     """Recompute every table of a live workbook and save the finished copy beside it.
 
     Success and warnings go to the status bar, errors to a message box: never a traceback.
@@ -103,7 +107,7 @@ def refresh_book(book: Any) -> RefreshReport | None:
     return report
 
 
-def _refresh(book: Any) -> RefreshReport:
+def _refresh(book: Any) -> RefreshOutcome:
     # Imported here, not at the top, so the status bar says what is happening before the
     # engine's libraries load. On Windows, with ``Use UDF Server = True``, xlwings' RunPython
     # runs every click in the one Python of the UDF server (XLPy.Exec): only the first click
@@ -148,7 +152,7 @@ def _refresh(book: Any) -> RefreshReport:
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)
-    return RefreshReport(period, finished, warnings, plan, engine.scope.brief)
+    return RefreshOutcome(period, finished, warnings, plan, engine.scope.brief)
 
 
 # --- building the add-in ---------------------------------------------------------------------
@@ -461,9 +465,10 @@ def read_user_config(path: Path, encoding: str) -> dict[str, str]:
     return found
 
 
-def resolve(key: str, sheet: dict[str, Any], user: dict[str, str], default: str = "") -> tuple[Any, str]:
-    """xlwings' GetConfig after the active workbook: add-in sheet (a present key wins, even
-    empty), then the user file, then the default. Returns the value and where it came from."""
+def config_value(key: str, sheet: dict[str, Any], user: dict[str, str], default: str = "") -> tuple[Any, str]:
+    """A setting's value and where it came from, found as xlwings' VBA ``GetConfig`` finds it
+    after the active workbook: the add-in sheet (a present key wins, even empty), then the
+    user config file, then the default."""
     if key in sheet:
         return ("" if sheet[key] is None else sheet[key]), f"add-in sheet {CONFIG_SHEET}"
     if key in user:
@@ -475,12 +480,13 @@ def effective_python(platform: str, sheet: dict[str, Any], user: dict[str, str])
     """The Python xlwings' VBA starts, replaying RunPython/XLPyLoadDLL: the interpreter key,
     the legacy INTERPRETER key, the bare default, and conda's ``envs`` folder for a bare name."""
     key = "INTERPRETER_WIN" if platform.startswith("win") else "INTERPRETER_MAC"
-    value, source = resolve(key, sheet, user)
+    value, source = config_value(key, sheet, user)
     if value == "":
-        value, source = resolve("INTERPRETER", sheet, user, "pythonw" if key.endswith("WIN") else "python")
+        bare = "pythonw" if key.endswith("WIN") else "python"
+        value, source = config_value("INTERPRETER", sheet, user, bare)
     value = str(value)
-    conda_path = str(resolve("CONDA PATH", sheet, user)[0])
-    conda_env = str(resolve("CONDA ENV", sheet, user)[0])
+    conda_path = str(config_value("CONDA PATH", sheet, user)[0])
+    conda_env = str(config_value("CONDA ENV", sheet, user)[0])
     if platform.startswith("win") and value in ("python", "pythonw") and conda_path and conda_env:
         if conda_env == "base":
             value = f"{conda_path}\\{value}"
@@ -512,7 +518,7 @@ def doctor(xlstart: Path | None = None, platform: str | None = None, home: Path 
     checks = [Check("add-in", True, f"{path} ({stamp or 'no build stamp'})")]
     sheet = {key.upper(): value for key, value in rows}
     user = read_user_config(user_config_path(home, platform), ansi)
-    module, source = resolve("UDF MODULES", sheet, user)
+    module, source = config_value("UDF MODULES", sheet, user)
     checks.append(Check("UDF Modules", module == UDF_MODULE, f"{module or '(none)'} from {source}",
                         "run 'xladdin addin install'"))
     python, source = effective_python(platform, sheet, user)

@@ -31,7 +31,16 @@ from xladdin.engine.raw import RAW_SHEET, normalize
 from xladdin.engine.reference import load_reference, name_key_one
 from xladdin.engine.scope import BY_ROWS, DEFAULT_SCOPE
 from xladdin.engine.settings import Settings
-from xladdin.engine.vocabulary import BY, FLOWS, JAN_FEB, MEASURES, REGIONS, SPANS, TABLES, UNIT
+from xladdin.engine.vocabulary import (
+    DIMENSION_OF_WORD,
+    FLOW_OF_WORD,
+    JAN_FEB,
+    MEASURE_OF_WORD,
+    REGION_OF_WORD,
+    SPAN_OF_WORD,
+    TABLES,
+    UNIT,
+)
 from xladdin.errors import MissingMonthsError, XladdinError
 from xladdin.report.render import DASH, build_table_body
 
@@ -96,7 +105,7 @@ def report_month(value: Any) -> str | None:
     try:
         return parse_period(value)
     except XladdinError:
-        raise ChipError(f"the report month '{text(value)}' in 设置 is not a month: write 2025-07 "
+        raise ChipError(f"the report month '{typed_text(value)}' in 设置 is not a month: write 2025-07 "
                         "or leave it empty for the latest month") from None
 
 
@@ -115,7 +124,7 @@ def raw_input(raw: Any, period: Any = None, net_yoy: Any = None) -> RawInput:
     frame = pd.DataFrame(grid(raw), dtype=object)
     month = report_month(period)
     net = scalar(net_yoy, "net_yoy")
-    net = "net_import_pct" if net is None else text(net)
+    net = "net_import_pct" if net is None else typed_text(net)
     digest = content_digest(frame, (month, net))
     header = frame.iloc[0].tolist() if len(frame) else []
     table = frame.iloc[1:].reset_index(drop=True)
@@ -145,7 +154,8 @@ def scalar(value: Any, name: str) -> Any:
     return None if value == "" else value
 
 
-def text(value: Any) -> str:
+def typed_text(value: Any) -> str:
+    """A typed cell value as text: Excel's 133.0 is '133', surrounding spaces dropped."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -153,9 +163,9 @@ def text(value: Any) -> str:
 
 def flow_of(value: Any) -> str:
     value = scalar(value, "flow")
-    flow = FLOWS.get(text(value).lower()) if value is not None else None
+    flow = FLOW_OF_WORD.get(typed_text(value).lower()) if value is not None else None
     if flow is None:
-        raise ChipError(f"unknown flow '{text(value) if value is not None else ''}': use 出口 or 进口")
+        raise ChipError(f"unknown flow '{typed_text(value) if value is not None else ''}': use 出口 or 进口")
     return flow
 
 
@@ -167,35 +177,37 @@ def period_of(value: Any, default: str) -> str:
     try:
         return parse_period(value)
     except XladdinError:
-        raise ChipError(f"'{text(value)}' is not a month: write 2025-07 or 202507") from None
+        raise ChipError(f"'{typed_text(value)}' is not a month: write 2025-07 or 202507") from None
 
 
 def span_of(value: Any, period: str) -> str:
     value = scalar(value, "span")
-    typed = None if value is None else text(value).lower()
+    typed = None if value is None else typed_text(value).lower()
     if typed in JAN_FEB:
         if not period.endswith("-02"):
-            raise ChipError(f"span '{text(value)}' is January–February: give a February period, "
+            raise ChipError(f"span '{typed_text(value)}' is January–February: give a February period, "
                             f"not {period}")
         return "ytd"
-    span = SPANS.get(typed)
+    span = SPAN_OF_WORD.get(typed)
     if span is None:
-        raise ChipError(f"unknown span '{text(value)}': use 当月 (month) or 累计 (ytd), or 1-2月 "
+        raise ChipError(f"unknown span '{typed_text(value)}': use 当月 (month) or 累计 (ytd), or 1-2月 "
                         "for January–February")
     return span
 
 
 @lru_cache(maxsize=4096)
-def resolve(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
-    """(dimension, code) for what a person typed: a code or a name, 东盟/欧盟 for partners;
-    products are the groups of the data's bundled scope."""
+def code_of_typed(dim: str, typed: str, scope: str = DEFAULT_SCOPE) -> tuple[str, str]:
+    """The (dimension, code) a person's typed product, partner or province stands for: a code
+    or a name, 东盟/欧盟 for partners (dimension 'region'); products are the groups of the
+    data's bundled scope. Remembered per (dimension, text, scope): a sheet of cells asks
+    for the same few names again and again, and the answer depends on nothing else."""
     ref = load_reference(scope)
     if dim == "product":
         code = typed if typed in ref.product_names else ref.product_codes.get(typed.lower(),
                                                                              ref.product_codes.get(typed))
     elif dim == "partner":
-        if typed.lower() in REGIONS or typed in REGIONS:
-            return "region", REGIONS.get(typed, REGIONS.get(typed.lower()))
+        if typed.lower() in REGION_OF_WORD or typed in REGION_OF_WORD:
+            return "region", REGION_OF_WORD.get(typed, REGION_OF_WORD.get(typed.lower()))
         padded = typed.zfill(3) if typed.isdigit() else typed
         code = padded if padded in ref.partner_names else ref.partner_by_name.get(name_key_one(typed))
     else:
@@ -215,7 +227,7 @@ def selection(product: Any, partner: Any, province: Any,
     given = [(d, v) for d, v in given if v is not None]
     if len(given) > 1:
         raise ChipError("give only one of product, partner and province")
-    return resolve(given[0][0], text(given[0][1]), scope) if given else (None, None)
+    return code_of_typed(given[0][0], typed_text(given[0][1]), scope) if given else (None, None)
 
 
 def handle_error(value: Any) -> NoReturn:
@@ -250,9 +262,9 @@ MOM_NEEDS_MONTH = ("环比 (mom) compares one month with the month before, so it
 
 def measure_of(value: Any, span: str) -> str:
     value = scalar(value, "measure")
-    measure = MEASURES.get(None if value is None else text(value).lower())
+    measure = MEASURE_OF_WORD.get(None if value is None else typed_text(value).lower())
     if measure is None:
-        raise ChipError(f"unknown measure '{text(value)}': use value (亿美元), yoy (同比 %), "
+        raise ChipError(f"unknown measure '{typed_text(value)}': use value (亿美元), yoy (同比 %), "
                         "mom (环比 %) or share (占比 %)")
     if measure == "mom" and span != "month":
         raise ChipError(MOM_NEEDS_MONTH)
@@ -308,9 +320,9 @@ def series(data: Dataset, flow: Any, start: Any, end: Any, product: Any, partner
     if len(months) > MAX_MONTHS:
         raise ChipError(f"{first} to {last} is {len(months)} months; ask for at most {MAX_MONTHS}")
     typed = scalar(span, "span")
-    span_key = SPANS.get(None if typed is None else text(typed).lower())
+    span_key = SPAN_OF_WORD.get(None if typed is None else typed_text(typed).lower())
     if span_key is None:
-        raise ChipError(f"unknown span '{text(typed)}': use 当月 (month) or 累计 (ytd)")
+        raise ChipError(f"unknown span '{typed_text(typed)}': use 当月 (month) or 累计 (ytd)")
     what = measure_of(measure, span_key)
     dim, key = selection(product, partner, province, data.engine.scope.id)
     engine = data.engine
@@ -337,14 +349,14 @@ def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> l
     """CHIP_RANK: the top n rows of name, value (亿美元), YoY (%)."""
     flow, period = flow_of(flow), period_of(period, data.period)
     span = span_of(span, period)
-    by_text = text(scalar(by, "by") or "partner").lower()
-    dim = BY.get(by_text)
+    by_text = typed_text(scalar(by, "by") or "partner").lower()
+    dim = DIMENSION_OF_WORD.get(by_text)
     if dim is None:
         raise ChipError(f"unknown by '{by_text}': use partner, province or product")
     count = scalar(n, "n")
     count = 10 if count is None else count
     if not isinstance(count, (int, float)) or not 1 <= count <= 100 or int(count) != count:
-        raise ChipError(f"n must be a whole number from 1 to 100, not '{text(count)}'")
+        raise ChipError(f"n must be a whole number from 1 to 100, not '{typed_text(count)}'")
     engine = data.engine
     top = engine.ranking(flow, dim, period, span, int(count))
     rows = [[engine.label(dim, str(k)), float(v) / UNIT,
@@ -356,7 +368,7 @@ def table(data: Dataset, table_no: Any, period: Any) -> list[list[Any]]:
     """CHIP_TABLE: the body of table 1–7 exactly as the workbook shows it."""
     number = scalar(table_no, "table_no")
     if not isinstance(number, (int, float)) or int(number) != number or number not in TABLES:
-        shown = text(number) if number is not None else ""
+        shown = typed_text(number) if number is not None else ""
         raise ChipError(f"table_no must be {TABLES[0]} to {TABLES[-1]}, not '{shown}'")
     body = build_table_body(data.engine, int(number), period_of(period, data.period))
     return [["" if v is None else v for v in row] for row in body.values]

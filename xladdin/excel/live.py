@@ -7,16 +7,16 @@ small fake of them.
 Datasets: the data cell (``=CHIP_DATA(RawData[#All],SET_PERIOD,SET_NET_YOY)``, named 数据 in
 the template) gets the raw table from Excel as an argument, so Excel's dependency graph calls it
 again exactly when a raw cell or a setting changes, and the cells that take 数据 after it. It
-shows a handle text ending in a content hash; ``DATASETS`` keeps the engines by that hash. A
-handle whose engine is not in memory (the workbook was reopened, Python restarted) is rebuilt
-from the calling workbook: the same table and settings, read here in one bulk read each.
+shows a handle text ending in a content hash; a ``DatasetCache`` keeps the engines by that
+hash (the one the cell functions use is ``udf.DATASETS``). A handle whose engine is not in
+memory (the workbook was reopened, Python restarted) is rebuilt from the calling workbook: the
+same table and settings, read here in one bulk read each.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -178,8 +178,12 @@ def raw_table_values(book: Any) -> list[list[Any]]:
     return table.range.options(ndim=2).value
 
 
-class Datasets:
-    """The engines behind data handles, by content hash; the last few stay in memory."""
+class DatasetCache:
+    """The engines behind data handles, by content hash; the last ``keep`` stay in memory.
+
+    Nothing here is global: whoever serves cell functions owns one (``udf.DATASETS`` for the
+    desktop add-in) and keeps it as long as cells may ask for the engines it holds.
+    """
 
     def __init__(self, keep: int = 4) -> None:
         self.keep = keep
@@ -198,6 +202,10 @@ class Datasets:
         while len(self.entries) > self.keep:
             self.entries.popitem(last=False)
         return data
+
+    def clear(self) -> None:
+        """Forget every engine (as when Python restarts); handles are then rebuilt on use."""
+        self.entries.clear()
 
     def get(self, handle: Any, book: Any) -> Dataset:
         """The dataset a handle names; rebuilt from ``book`` when it is not in memory."""
@@ -218,15 +226,8 @@ def handle_digest(handle: Any) -> str:
     value = handle
     while isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
-    return _digest_of("" if value is None else str(value))
-
-
-@lru_cache(maxsize=256)
-def _digest_of(shown: str) -> str:
+    shown = "" if value is None else str(value)
     head, sep, digest = shown.rpartition(" #")
     if not sep or not head.startswith(RAW_SHEET) or not digest.isalnum():
         handle_error(shown)
     return digest
-
-
-DATASETS = Datasets()

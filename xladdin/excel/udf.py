@@ -25,22 +25,28 @@ import xlwings as xw
 from xladdin.excel import cells
 from xladdin.excel.cells import cell_errors
 from xladdin.excel.functions import CATEGORY, FUNCTIONS, CellFunction, generate
-from xladdin.excel.live import DATASETS
+from xladdin.excel.live import DatasetCache
+
+#: The engines behind the data handles of the workbooks this Python process serves. Excel
+#: calls every cell function separately, so the engine the data cell validated must outlive
+#: that call for the cells that take its handle: this cache, owned by the cell functions of
+#: this module, is that memory, for as long as the process runs. Tests start from an empty
+#: one (``DATASETS.clear()``) or make functions over their own
+#: (``desktop_function(declared, datasets=DatasetCache())``).
+DATASETS = DatasetCache()
 
 
-def _data(data: Any, caller: Any) -> cells.Dataset:
-    book = caller.sheet.book if caller is not None else xw.books.active
-    return DATASETS.get(data, book)
-
-
-def desktop_function(declared: CellFunction, module: str = __name__) -> Callable[..., Any]:
+def desktop_function(declared: CellFunction, module: str = __name__,
+                     datasets: DatasetCache = DATASETS) -> Callable[..., Any]:
     """The xlwings desktop function of a declaration: its arguments, then ``caller`` (which
-    xlwings fills with the calling range, and its VBA wrapper leaves out)."""
+    xlwings fills with the calling range, and its VBA wrapper leaves out). Its engines are
+    kept in ``datasets``; a handle not there is rebuilt from the calling workbook."""
     def call(*given: Any) -> Any:
         if declared.makes_data:
-            return DATASETS.make(*given).handle
+            return datasets.make(*given).handle
         *given, caller = given
-        return getattr(cells, declared.impl)(*declared.fixed, _data(given[0], caller), *given[1:])
+        book = caller.sheet.book if caller is not None else xw.books.active
+        return getattr(cells, declared.impl)(*declared.fixed, datasets.get(given[0], book), *given[1:])
 
     function = cell_errors(generate(declared, call, () if declared.makes_data else ("caller",), module))
     for arg in declared.args:
