@@ -29,7 +29,7 @@ from tests.test_hostile_inputs import monthly
 from xladdin.cli import main
 from xladdin.engine.load import sample_path
 from xladdin.engine.raw import read_xlsx_table
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.render import Block
 
 COMMAND = [sys.executable, "-m", "xladdin"]

@@ -201,8 +201,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from xladdin.files.importer import import_into
-    from xladdin.jobs import progress
+    from xladdin.jobs import import_into, progress
 
     result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period,
                          progress=progress)

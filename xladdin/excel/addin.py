@@ -271,7 +271,7 @@ def read_addin(path: Path) -> tuple[list[tuple[str, Any]], str]:
     stamp of an add-in file."""
     from lxml.etree import XMLSyntaxError
 
-    from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     try:
         with zipfile.ZipFile(path) as z:

@@ -67,7 +67,7 @@ class Fingerprint:
     """What identifies the raw table of one xlsx, read from its zip directory."""
 
     def __init__(self, path: Path, flow: str | None, period: str | None, scope: Scope) -> None:
-        from xladdin.files.xlsxpatch import XlsxPatch
+        from xladdin.ooxml.xlsxpatch import XlsxPatch
 
         self.path, self.scope = path, scope
         patch = XlsxPatch(path)

@@ -28,7 +28,7 @@ from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
-from xladdin.files.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
+from xladdin.ooxml.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
 

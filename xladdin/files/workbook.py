@@ -24,7 +24,7 @@ from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
 from xladdin.files.charts import add_charts
-from xladdin.files.xmltext import clean_text
+from xladdin.ooxml.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
@@ -284,7 +284,7 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
     The rows are written into the saved file as XML by ``XlsxPatch`` (vectorised), not cell
     by cell through openpyxl: a million rows take seconds.
     """
-    from xladdin.files.xlsxpatch import XlsxPatch
+    from xladdin.ooxml.xlsxpatch import XlsxPatch
 
     def write(temp: str) -> None:
         staging = f"{temp}.plain"  # removed by write_atomic whatever happens

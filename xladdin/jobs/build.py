@@ -34,7 +34,7 @@ from xladdin.files.workbook import (
     strip_to_finished,
     write_settings,
 )
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.layout import TOP_N
 from xladdin.report.pipeline import forced, prepare_report
 from xladdin.report.render import Block, Plan, Publication, apply

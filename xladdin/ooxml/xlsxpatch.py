@@ -23,8 +23,8 @@ from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from xladdin.errors import XladdinError
-from xladdin.files.xmltext import clean_series, clean_text
-from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
+from xladdin.ooxml.xmltext import clean_series, clean_text
 from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

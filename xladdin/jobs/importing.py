@@ -31,7 +31,7 @@ from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.upgrade import upgrade
 from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 
 @dataclass
