@@ -316,7 +316,7 @@ FORCE_HELP = "go on even if the audit finds errors (the output says so)"
 
 
 def parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from xladdin.version import __version__
 
     p = argparse.ArgumentParser(prog="xladdin", description=(
         "China's monthly customs trade report for a product scope: chips (HS 8542, default), "

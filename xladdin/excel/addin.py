@@ -207,7 +207,7 @@ def build_addin(out: Path, settings: list[Setting] | None = None) -> Path:
 
     ``settings`` are config rows after :data:`BASE_SETTINGS` (``addin install`` passes the
     interpreter). The same xlwings, xladdin and settings give the same bytes."""
-    from xladdin import __version__
+    from xladdin.version import __version__
 
     out = Path(out)
     if out.name != ADDIN_NAME:

@@ -9,10 +9,10 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from xladdin import __version__
 from xladdin.errors import XladdinError
 from xladdin.lite.bundle import embedded_version, main_py, registered_names
 from xladdin.lite.webextension import embed, extension_id, part_xml, read_properties
+from xladdin.version import __version__
 
 #: xlwings Lite's id in the Office add-in store.
 STORE_ID = "wa200008175"
