@@ -28,7 +28,7 @@ from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
-from xladdin.ooxml.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
+from xladdin.ooxml.xlsxpatch import Q, XlsxPatch, cell_at, row_at, set_value, split_ref
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
 
@@ -71,17 +71,17 @@ def upgrade(patch: XlsxPatch) -> str | None:
 
 def set_format(patch: XlsxPatch) -> None:
     sheet, row, col = patch.anchor("SET_FORMAT")
-    _set(_cell(_row(_data(patch, sheet), row), row, col), WORKBOOK_FORMAT)
+    set_value(cell_at(row_at(_data(patch, sheet), row), row, col), WORKBOOK_FORMAT)
 
 
 # --- cells of a sheet ------------------------------------------------------------------------
 
 def _data(patch: XlsxPatch, sheet: str) -> etree._Element:
-    return patch._sheet(sheet, write=True).find(f"{Q}sheetData")
+    return patch.sheet(sheet, write=True).find(f"{Q}sheetData")
 
 
 def _find(patch: XlsxPatch, sheet: str, ref: str) -> etree._Element | None:
-    return next((c for c in patch._sheet(sheet).iter(f"{Q}c") if c.get("r") == ref), None)
+    return next((c for c in patch.sheet(sheet).iter(f"{Q}c") if c.get("r") == ref), None)
 
 
 def _style(patch: XlsxPatch, sheet: str, ref: str) -> str | None:
@@ -118,8 +118,8 @@ def define_name(patch: XlsxPatch, name: str, sheet: str, ref: str) -> None:
 def _move_row(patch: XlsxPatch, sheet: str, source: int, target: int) -> None:
     """Move the cells of row ``source`` to the empty row ``target`` (xladdin's own rows only)."""
     data = _data(patch, sheet)
-    old = _row(data, source)
-    new = _row(data, target)
+    old = row_at(data, source)
+    new = row_at(data, target)
     for attr in ("ht", "customHeight"):
         if old.get(attr) is not None:
             new.set(attr, old.get(attr))
@@ -158,10 +158,10 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
     data = _data(patch, SETTINGS_SHEET)
     for col, text in ((1, cell.label), (2, cell.default if value is None else value)):
         style = _style(patch, SETTINGS_SHEET, f"{get_column_letter(col)}{last}")
-        new = _cell(_row(data, target), target, col)
+        new = cell_at(row_at(data, target), target, col)
         if style:
             new.set("s", style)
-        _set(new, text)
+        set_value(new, text)
     define_name(patch, name, SETTINGS_SHEET, f"$B${target}")
     if cell.choices:
         _add_choices(patch, f"B{target}", cell.choices)
@@ -185,7 +185,7 @@ _AFTER_VALIDATIONS = {"hyperlinks", "printOptions", "pageMargins", "pageSetup", 
 
 def _add_choices(patch: XlsxPatch, ref: str, choices: tuple[str, ...]) -> None:
     """A drop-down list on a new setting, as the template has on its own."""
-    root = patch._sheet(SETTINGS_SHEET, write=True)
+    root = patch.sheet(SETTINGS_SHEET, write=True)
     rules = root.find(f"{Q}dataValidations")
     if rules is None:  # in its place among the worksheet's parts: before hyperlinks and print setup
         rules = etree.Element(f"{Q}dataValidations")
@@ -212,7 +212,7 @@ def add_sheet(patch: XlsxPatch, name: str, xml: str, before: str = RAW_SHEET) ->
     patch.added[part] = xml.encode("utf-8")
     rels = patch.trees.get("xl/_rels/workbook.xml.rels")
     if rels is None:
-        rels = patch._xml("xl/_rels/workbook.xml.rels")
+        rels = patch.xml("xl/_rels/workbook.xml.rels")
     taken = {rel.get("Id") for rel in rels}
     rid = next(f"rIdSheet{number}{'x' * i}" for i in range(len(taken) + 1)
                if f"rIdSheet{number}{'x' * i}" not in taken)
@@ -221,7 +221,7 @@ def add_sheet(patch: XlsxPatch, name: str, xml: str, before: str = RAW_SHEET) ->
     patch.trees["xl/_rels/workbook.xml.rels"] = rels
     types = patch.trees.get("[Content_Types].xml")
     if types is None:
-        types = patch._xml("[Content_Types].xml")
+        types = patch.xml("[Content_Types].xml")
     etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{part}", ContentType=WORKSHEET_TYPE)
     patch.trees["[Content_Types].xml"] = types
     sheets = patch.workbook.find(f"{Q}sheets")
@@ -272,7 +272,7 @@ def _report_header_footer(patch: XlsxPatch) -> str:
     upgrade adds."""
     if "T1_TITLE" not in patch.names:
         return ""
-    element = patch._sheet(patch.anchor("T1_TITLE")[0]).find(f"{Q}headerFooter")
+    element = patch.sheet(patch.anchor("T1_TITLE")[0]).find(f"{Q}headerFooter")
     if element is None:
         return ""
     return etree.tostring(element, encoding="unicode").replace(f' xmlns="{Q[1:-1]}"', "")
@@ -340,7 +340,7 @@ def history_narrower(patch: XlsxPatch) -> bool:
     """Whether 月度数据 has fewer columns than the history holds now."""
     if "HIST_HEAD" not in patch.names:
         return False
-    c1, _, c2, _ = range_boundaries(_split_ref(patch.names["HIST_HEAD"])[1])
+    c1, _, c2, _ = range_boundaries(split_ref(patch.names["HIST_HEAD"])[1])
     return c2 - c1 + 1 < 1 + len(COLUMNS)
 
 
@@ -348,12 +348,12 @@ def widen_history(patch: XlsxPatch) -> str:
     """Widen 月度数据's header and body to the history's current columns: the new columns
     styled like the last one, the title and note merged across, the two column groups
     re-merged; a cell of the analyst's in the new columns refuses the upgrade."""
-    sheet, ref = _split_ref(patch.names["HIST_HEAD"])
+    sheet, ref = split_ref(patch.names["HIST_HEAD"])
     c1, r1, c2, _ = range_boundaries(ref)
-    _, _, _, body_last = range_boundaries(_split_ref(patch.names[HIST_BODY])[1])
+    _, _, _, body_last = range_boundaries(split_ref(patch.names[HIST_BODY])[1])
     width = 1 + len(COLUMNS)
     new_last = c1 + width - 1
-    root = patch._sheet(sheet, write=True)
+    root = patch.sheet(sheet, write=True)
     for cell in root.iter(f"{Q}c"):
         col, row = range_boundaries(cell.get("r"))[:2]
         if c2 < col <= new_last and r1 - 2 <= row <= body_last and _holds(cell):
@@ -364,7 +364,7 @@ def widen_history(patch: XlsxPatch) -> str:
     for row in range(r1, body_last + 1):
         style = _style(patch, sheet, f"{get_column_letter(c2)}{row}")
         for col in range(c2 + 1, new_last + 1):
-            cell = _cell(_row(data, row), row, col)
+            cell = cell_at(row_at(data, row), row, col)
             if style and cell.get("s") is None:
                 cell.set("s", style)
     merges = root.find(f"{Q}mergeCells")
@@ -383,7 +383,7 @@ def widen_history(patch: XlsxPatch) -> str:
         merges.set("count", str(len(merges)))
     last = get_column_letter(new_last)
     define_name(patch, "HIST_HEAD", sheet, f"${get_column_letter(c1)}${r1}:${last}${r1 + 1}")
-    body = _split_ref(patch.names[HIST_BODY])[1]
+    body = split_ref(patch.names[HIST_BODY])[1]
     b1, br1, _, br2 = range_boundaries(body)
     define_name(patch, HIST_BODY, sheet, f"${get_column_letter(b1)}${br1}:${last}${br2}")
     return f"{new_last - c2} columns of {sheet}"

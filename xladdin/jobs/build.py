@@ -30,6 +30,7 @@ from xladdin.files.workbook import (
     refuse_finished_copy,
     render,
     save_atomic,
+    save_patch,
     save_with_raw,
     strip_to_finished,
     write_settings,
@@ -267,7 +268,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
 
             def commit() -> None:
                 progress(f"saving {path.name}")
-                patch.commit(lambda temp: lock.check_unchanged())
+                save_patch(patch, lambda temp: lock.check_unchanged())
 
             write_finished(engine, period, finished, raw if include_raw else None,
                            publication=prepared.publication, forced=forced(found), then=commit)

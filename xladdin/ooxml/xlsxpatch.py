@@ -1,11 +1,13 @@
-"""A third back end: patch cells of an xlsx file at the zip level.
+"""Patch cells of an xlsx file at the zip level (the render plan's third back end).
 
 ``refresh`` must write a few hundred table cells into a workbook whose 原始数据 sheet may hold
 a million rows. Loading and re-saving such a workbook with openpyxl touches every raw cell
-(minutes); this back end parses only the sheets it writes (lxml keeps every namespace
+(minutes); this patcher parses only the sheets it writes (lxml keeps every namespace
 declaration Excel relies on) and copies every other part of the file as it is, so the raw
 data stay byte-identical. Cells keep their style; text is written as inline strings, which
-Excel never reads as a formula.
+Excel never reads as a formula. It knows parts, sheets, cells and defined names, nothing of
+the report: what to write comes as rows of values under a defined name (``CellRows``), and
+the charts' cached copies are rebuilt by whoever knows the charts (``edit_charts``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -25,7 +29,6 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from xladdin.errors import XladdinError
 from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
 from xladdin.ooxml.xmltext import clean_series, clean_text
-from xladdin.report.render import Block
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -34,7 +37,22 @@ Q = f"{{{NS}}}"
 _CELL = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _split_ref(text: str) -> tuple[str, str]:
+class CellRows(Protocol):
+    """What ``XlsxPatch.write`` takes: rows of values for the cells from a defined name's
+    first cell on (a render plan's blocks are such)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def values(self) -> Sequence[Sequence[Any]]: ...
+
+
+#: Reads the cells a chart formula names ("'表2'!$A$5:$A$9") as a list of values, in order.
+CellReader = Callable[[str], list]
+
+
+def split_ref(text: str) -> tuple[str, str]:
     """"'表1'!$A$3:$E$4" -> ('表1', 'A3:E4')."""
     sheet, _, ref = text.rpartition("!")
     if sheet.startswith("'") and sheet.endswith("'"):
@@ -49,7 +67,7 @@ class XlsxPatch:
         self.path = Path(path)
         try:
             self.zip = zipfile.ZipFile(self.path)
-            workbook = self._xml(WORKBOOK)
+            workbook = self.xml(WORKBOOK)
             parts = sheet_parts(self.zip.read(WORKBOOK), self.zip.read(WORKBOOK_RELS))
         except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
             raise XladdinError(f"{self.path.name}: not a readable xlsx workbook; open and save it "
@@ -75,7 +93,8 @@ class XlsxPatch:
         except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
             raise self._damaged(part) from None
 
-    def _xml(self, part: str) -> etree._Element:
+    def xml(self, part: str) -> etree._Element:
+        """A part of the file, parsed (a missing or damaged one is a sentence)."""
         try:
             return etree.fromstring(self._bytes(part))
         except etree.XMLSyntaxError:
@@ -89,46 +108,47 @@ class XlsxPatch:
         if name not in self.names:
             raise XladdinError(f"the workbook has no defined name {name}; start from the xladdin "
                                "template or restore the name (公式 > 名称管理器)")
-        sheet, ref = _split_ref(self.names[name])
+        sheet, ref = split_ref(self.names[name])
         if sheet not in self.parts:
             raise XladdinError(f"the defined name {name} does not point into this workbook; make it "
                                "refer to the table's cells again")
         col, row, _, _ = range_boundaries(ref)
         return sheet, row, col
 
-    def _sheet(self, sheet: str, write: bool = False) -> etree._Element:
+    def sheet(self, sheet: str, write: bool = False) -> etree._Element:
+        """A sheet's XML, parsed once; ``write``: it is re-serialised when the file is saved."""
         part = self.parts[sheet]
         if part not in self.parsed:
-            self.parsed[part] = self._xml(part)
+            self.parsed[part] = self.xml(part)
         if write:
             self.trees[part] = self.parsed[part]
         return self.parsed[part]
 
-    def write(self, block: Block) -> None:
+    def write(self, block: CellRows) -> None:
         """Write a block from its name's first cell. A block with more or fewer rows than its
         name (the monthly history grows) gets new rows styled like the first, loses the rows
         it no longer fills, and the name and the charts reading it are resized."""
         sheet, row, col = self.anchor(block.name)
-        _, _, last_col, last_row = range_boundaries(_split_ref(self.names[block.name])[1])
+        _, _, last_col, last_row = range_boundaries(split_ref(self.names[block.name])[1])
         named = last_row - row + 1
-        root = self._sheet(sheet, write=True)
-        covered = _merged_cells(root)
+        root = self.sheet(sheet, write=True)
+        covered = merged_cells(root)
         data = root.find(f"{Q}sheetData")
-        width = max(block.shape[1], last_col - col + 1)
-        styles = [_cell(_row(data, row), row, col + j).get("s") for j in range(width)]
+        width = max(max((len(r) for r in block.values), default=0), last_col - col + 1)
+        styles = [cell_at(row_at(data, row), row, col + j).get("s") for j in range(width)]
         for i, values in enumerate(block.values):
-            row_el = _row(data, row + i)
+            row_el = row_at(data, row + i)
             for j, value in enumerate(values):
                 if (row + i, col + j) in covered:
                     continue
-                cell = _cell(row_el, row + i, col + j)
+                cell = cell_at(row_el, row + i, col + j)
                 if i >= named and styles[j] and cell.get("s") is None:
                     cell.set("s", styles[j])
-                _set(cell, value)
+                set_value(cell, value)
         if block.values and len(block.values) != named:
             for i in range(len(block.values), named):  # rows the block no longer fills
                 for j in range(width):
-                    _set(_cell(_row(data, row + i), row + i, col + j), None)
+                    set_value(cell_at(row_at(data, row + i), row + i, col + j), None)
             self._resize(block.name, sheet, col, row, col + width - 1, row + len(block.values) - 1,
                          last_row)
 
@@ -141,7 +161,7 @@ class XlsxPatch:
                 defined.text = ref
         self.names[name] = ref
         self.trees["xl/workbook.xml"] = self.workbook
-        root = self._sheet(sheet, write=True)
+        root = self.sheet(sheet, write=True)
         dimension = root.find(f"{Q}dimension")
         end = _CELL.fullmatch((dimension.get("ref", "") if dimension is not None else "")
                               .rpartition(":")[2].replace("$", ""))
@@ -159,7 +179,7 @@ class XlsxPatch:
                 chart = etree.fromstring(self.zip.read(part))
             changed = False
             for formula in chart.iter(f"{{{CHART_NS}}}f"):
-                target, area = _split_ref(formula.text or "")
+                target, area = split_ref(formula.text or "")
                 if target != sheet or ":" not in area:
                     continue
                 f1, f_r1, f2, f_r2 = range_boundaries(area)
@@ -172,30 +192,28 @@ class XlsxPatch:
             if changed:
                 self.trees[part] = chart
 
-    def _refresh_charts(self) -> None:
-        """Once cells are written, every chart's cached copy of its cells is rebuilt from them
-        (``chartcache``): viewers that do not recalculate show the new month too."""
-        from xladdin.files.chartcache import refresh_caches
-
+    def edit_charts(self, edit: Callable[[etree._Element, CellReader], bool]) -> None:
+        """Once anything is written, ``edit(chart, cells)`` may change each chart part, given a
+        reader of the cells a chart formula names; a chart it changed (True) is saved."""
         if not self.trees:
             return
         for part in self.zip.namelist():
             if part.startswith("xl/charts/chart") and part.endswith(".xml"):
                 chart = self.trees.get(part)
                 if chart is None:
-                    chart = self._xml(part)
-                if refresh_caches(chart, self._cells):
+                    chart = self.xml(part)
+                if edit(chart, self.cells):
                     self.trees[part] = chart
 
-    def _cells(self, formula: str) -> list:
+    def cells(self, formula: str) -> list:
         """The values of a one-column or one-row range (a chart series' cells), in order."""
-        sheet, area = _split_ref(formula)
+        sheet, area = split_ref(formula)
         if sheet not in self.parts:
             return []
         c1, r1, c2, r2 = range_boundaries(area if ":" in area else f"{area}:{area}")
         wanted = {f"{get_column_letter(c)}{r}": None for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
         strings: list[str] | None = None
-        for cell in self._sheet(sheet).iter(f"{Q}c"):
+        for cell in self.sheet(sheet).iter(f"{Q}c"):
             ref = cell.get("r")
             if ref not in wanted:
                 continue
@@ -218,12 +236,12 @@ class XlsxPatch:
         """The shared-strings part as a list (read once per chart refresh)."""
         if "xl/sharedStrings.xml" not in self.zip.namelist():
             return []
-        return ["".join(si.itertext()) for si in self._xml("xl/sharedStrings.xml").iter(f"{Q}si")]
+        return ["".join(si.itertext()) for si in self.xml("xl/sharedStrings.xml").iter(f"{Q}si")]
 
     def read(self, name: str) -> str | None:
         """The text of the cell a defined name points to (for small settings cells)."""
         sheet, row, col = self.anchor(name)
-        root = self._sheet(sheet)
+        root = self.sheet(sheet)
         ref = f"{get_column_letter(col)}{row}"
         cell = next((c for c in root.iter(f"{Q}c") if c.get("r") == ref), None)
         if cell is None:
@@ -248,17 +266,6 @@ class XlsxPatch:
         except (KeyError, IndexError, ValueError, etree.XMLSyntaxError):
             raise broken from None
 
-    def commit(self, verify=None) -> None:
-        """Replace the opened file with the patched one, atomically (temp file, rename);
-        ``verify(temp)`` may refuse at the last moment (the workbook changed meanwhile)."""
-        from xladdin.files.workbook import write_atomic
-
-        def write(temp: str) -> None:
-            self.save(Path(temp))
-            self.close()  # the rename needs the file closed (Windows)
-
-        write_atomic(self.path, write, verify)
-
     def _drop_calc_chain(self) -> set[str]:
         """Excel's calculation chain lists formula cells; once cells are rewritten it may be
         stale, which makes Excel offer to repair the file. It is optional: drop it (and its
@@ -266,11 +273,11 @@ class XlsxPatch:
         chain = "xl/calcChain.xml"
         if chain not in self.zip.namelist() or not (self.trees or self.replaced or self.added):
             return set()
-        types = self._xml("[Content_Types].xml")
+        types = self.xml("[Content_Types].xml")
         for override in list(types):
             if override.get("PartName") == "/" + chain:
                 types.remove(override)
-        rels = self._xml("xl/_rels/workbook.xml.rels")
+        rels = self.xml("xl/_rels/workbook.xml.rels")
         for rel in list(rels):
             if rel.get("Target", "").lstrip("/").removeprefix("xl/") == "calcChain.xml":
                 rels.remove(rel)
@@ -280,7 +287,6 @@ class XlsxPatch:
 
     def save(self, out: Path) -> None:
         """Write the patched workbook to ``out`` (copying untouched parts as they are)."""
-        self._refresh_charts()
         skip = self._drop_calc_chain()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=BULK_LEVEL) as dst:
             for item in self.zip.infolist():
@@ -340,13 +346,13 @@ class XlsxPatch:
         rels_path = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
         if rels_path not in self.zip.namelist():
             return
-        for rel in self._xml(rels_path):
+        for rel in self.xml(rels_path):
             if not rel.get("Type", "").endswith("/table"):
                 continue
             target = rel.get("Target")
             table_part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                 posixpath.join(posixpath.dirname(part), target))
-            table = self._xml(table_part)
+            table = self.xml(table_part)
             c1, r1, c2, _ = range_boundaries(table.get("ref"))
             ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
             table.set("ref", ref)
@@ -409,7 +415,7 @@ def copy_compressed(source: Path, item: zipfile.ZipInfo, dst: zipfile.ZipFile) -
     dst.NameToInfo[info.filename] = info
 
 
-def _merged_cells(root: etree._Element) -> set[tuple[int, int]]:
+def merged_cells(root: etree._Element) -> set[tuple[int, int]]:
     """Cells inside merged ranges other than their top-left cell (not written)."""
     covered = set()
     for merge in root.iter(f"{Q}mergeCell"):
@@ -418,7 +424,7 @@ def _merged_cells(root: etree._Element) -> set[tuple[int, int]]:
     return covered
 
 
-def _row(data: etree._Element, number: int) -> etree._Element:
+def row_at(data: etree._Element, number: int) -> etree._Element:
     """The <row r=number>, created in order if missing."""
     for row in data.iter(f"{Q}row"):
         r = int(row.get("r"))
@@ -431,7 +437,7 @@ def _row(data: etree._Element, number: int) -> etree._Element:
     return etree.SubElement(data, f"{Q}row", r=str(number))
 
 
-def _cell(row: etree._Element, number: int, col: int) -> etree._Element:
+def cell_at(row: etree._Element, number: int, col: int) -> etree._Element:
     """The <c> of a column in a row, created in column order if missing."""
     ref = f"{get_column_letter(col)}{number}"
     for cell in row.iter(f"{Q}c"):
@@ -448,7 +454,7 @@ def _cell(row: etree._Element, number: int, col: int) -> etree._Element:
     return etree.SubElement(row, f"{Q}c", r=ref)
 
 
-def _set(cell: etree._Element, value) -> None:
+def set_value(cell: etree._Element, value) -> None:
     for child in list(cell):
         cell.remove(child)
     cell.attrib.pop("t", None)
