@@ -242,9 +242,9 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def cmd_lite(args: argparse.Namespace) -> int:
-    from xladdin.lite.workbook import update
+    from xladdin.jobs import update_lite
 
-    print(update(args.workbook))
+    print(update_lite(args.workbook))
     return 0
 
 

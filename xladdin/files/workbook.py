@@ -22,6 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
+from xladdin.engine.setting_cells import CELLS
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
 from xladdin.files.chartcache import refresh_caches
 from xladdin.files.charts import add_charts
@@ -320,12 +321,11 @@ def write_settings(book: Workbook, period: str | None, settings: Settings, scope
     """Fill 设置: the report month (None leaves it empty: the latest month in the data) and
     the options, with the product scope the raw rows were read under."""
     backend = OpenpyxlBackend(book)
-    jan_feb = "jan-feb" if settings.jan_feb else "auto"
     for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy),
-                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", jan_feb), ("SET_SCOPE", scope)):
+                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", settings.jan_feb), ("SET_SCOPE", scope)):
         sheet, row, col = backend.anchor(name)
         cell = book[sheet].cell(row, col)
-        cell.value, cell.data_type = value, "s"
+        cell.value, cell.data_type = CELLS[name].show(value), "s"
 
 
 def finished_name(path: Path, lang: str = "zh") -> Path:
