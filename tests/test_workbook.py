@@ -479,7 +479,7 @@ def test_rows_xml_cells_by_kind():
     import numpy as np
     import pandas as pd
 
-    from xladdin.ooxml.xlsxpatch import rows_xml
+    from xladdin.ooxml.rows import rows_xml
 
     frame = pd.DataFrame({"a": pd.Series(["x&<>y", None, "  ", "a\x01b"], dtype="str"),
                           "v": pd.Series(["1", "abc", None, "2.5"], dtype="str"),

@@ -28,7 +28,8 @@ from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
-from xladdin.ooxml.xlsxpatch import Q, XlsxPatch, cell_at, row_at, set_value, split_ref
+from xladdin.ooxml.cells import Q, cell_at, row_at, set_value, split_ref
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
 

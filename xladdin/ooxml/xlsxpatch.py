@@ -14,27 +14,23 @@ from __future__ import annotations
 
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from xladdin.errors import XladdinError
+from xladdin.ooxml.cells import CELL_REF, Q, cell_at, merged_cells, row_at, set_value, split_ref
+from xladdin.ooxml.rows import BULK_LEVEL, CHUNK, ROW_START, first_cell_styles, rows_xml
 from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
-from xladdin.ooxml.xmltext import clean_series, clean_text
+from xladdin.ooxml.zipcopy import copy_compressed, open_member
 
-NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-Q = f"{{{NS}}}"
-_CELL = re.compile(r"([A-Z]+)(\d+)")
 
 
 class CellRows(Protocol):
@@ -50,14 +46,6 @@ class CellRows(Protocol):
 
 #: Reads the cells a chart formula names ("'表2'!$A$5:$A$9") as a list of values, in order.
 CellReader = Callable[[str], list]
-
-
-def split_ref(text: str) -> tuple[str, str]:
-    """"'表1'!$A$3:$E$4" -> ('表1', 'A3:E4')."""
-    sheet, _, ref = text.rpartition("!")
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    return sheet, ref.replace("$", "")
 
 
 class XlsxPatch:
@@ -163,7 +151,7 @@ class XlsxPatch:
         self.trees["xl/workbook.xml"] = self.workbook
         root = self.sheet(sheet, write=True)
         dimension = root.find(f"{Q}dimension")
-        end = _CELL.fullmatch((dimension.get("ref", "") if dimension is not None else "")
+        end = CELL_REF.fullmatch((dimension.get("ref", "") if dimension is not None else "")
                               .rpartition(":")[2].replace("$", ""))
         if end:  # the used range now ends at the block's last row (or further, if it did)
             end_row = int(end.group(2))
@@ -321,7 +309,7 @@ class XlsxPatch:
             raise XladdinError(f"the sheet {sheet} has no cell data part; save the workbook again in Excel")
         body = xml[open_tag.end():close] if close >= 0 else b""
         kept = b""
-        for match in _ROW_START.finditer(body):
+        for match in ROW_START.finditer(body):
             if int(match.group(1)) > header_row:
                 kept = body[:match.start()]
                 break
@@ -329,7 +317,7 @@ class XlsxPatch:
             kept = body
         data_rows = body[len(kept):]
         first = re.search(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", data_rows, re.S)
-        styles = _first_cell_styles(first.group(0) if first else b"", len(frame.columns))
+        styles = first_cell_styles(first.group(0) if first else b"", len(frame.columns))
         new_rows = [rows_xml(frame.iloc[i:i + CHUNK], header_row + 1 + i, styles, numeric)
                     for i in range(0, len(frame), CHUNK)]
         head = xml[:open_tag.start()] + b"<sheetData>"
@@ -359,199 +347,3 @@ class XlsxPatch:
             for element in table.iter(f"{Q}autoFilter"):
                 element.set("ref", ref)
             self.trees[table_part] = table
-
-
-def open_member(dst: zipfile.ZipFile, name: str, size: int):
-    """A member of ``dst`` to stream ``size`` bytes into (deflated at ``dst``'s level), with a
-    ZIP64 extra only if the member needs one.
-
-    A member streamed without a known size would have to reserve ZIP64 in its local header
-    (``force_zip64``) in case it grows past 4 GiB; ``zipfile`` then writes that extra in the
-    local header but not in the central directory, and strict readers (SheetJS; Excel is
-    known to be strict about ZIP64) refuse the file. The size is known here, so the member
-    uses ZIP64 exactly when it exceeds 4 GiB, and then in both records (``zipfile`` adds the
-    central extra for sizes past the limit).
-    """
-    # Given a name (not a ZipInfo), zipfile takes dst's compression level and reserves ZIP64
-    # only when told to.
-    return dst.open(name, "w", force_zip64=size > zipfile.ZIP64_LIMIT)
-
-
-def copy_compressed(source: Path, item: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
-    """Copy one member of the zip file ``source`` into ``dst`` as its compressed bytes.
-
-    Inflating and deflating an untouched part costs the most of a save: a 1M-row 原始数据
-    sheet is ~500 MB of XML, ~7 s of zlib. The member's data, CRC and sizes are taken over
-    unchanged (so it stays byte-identical); only its local header is written anew, without a
-    data descriptor, at the position ``dst`` writes its next member. ``zipfile`` has no public
-    call for this: the steps mirror what its own writer does when a member is closed.
-    """
-    with open(source, "rb") as src:
-        src.seek(item.header_offset)
-        header = src.read(30)
-        if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise XladdinError(f"{source.name}: a damaged part ({item.filename}); open and save the "
-                               "workbook again in Excel")
-        name_length, extra_length = struct.unpack("<HH", header[26:30])
-        src.seek(item.header_offset + 30 + name_length + extra_length)
-        info = zipfile.ZipInfo(item.filename, item.date_time)
-        info.compress_type = item.compress_type
-        info.flag_bits = item.flag_bits & ~0x08  # sizes are known: no trailing data descriptor
-        info.external_attr, info.create_system = item.external_attr, item.create_system
-        info.CRC, info.compress_size, info.file_size = item.CRC, item.compress_size, item.file_size
-        dst.fp.seek(dst.start_dir)
-        info.header_offset = dst.fp.tell()
-        dst.fp.write(info.FileHeader())
-        left = item.compress_size
-        while left:
-            chunk = src.read(min(left, 1 << 20))
-            if not chunk:
-                raise XladdinError(f"{source.name}: the file is cut short ({item.filename}); open "
-                                   "and save the workbook again in Excel")
-            dst.fp.write(chunk)
-            left -= len(chunk)
-    dst.start_dir = dst.fp.tell()
-    dst.filelist.append(info)
-    dst.NameToInfo[info.filename] = info
-
-
-def merged_cells(root: etree._Element) -> set[tuple[int, int]]:
-    """Cells inside merged ranges other than their top-left cell (not written)."""
-    covered = set()
-    for merge in root.iter(f"{Q}mergeCell"):
-        c1, r1, c2, r2 = range_boundaries(merge.get("ref"))
-        covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
-    return covered
-
-
-def row_at(data: etree._Element, number: int) -> etree._Element:
-    """The <row r=number>, created in order if missing."""
-    for row in data.iter(f"{Q}row"):
-        r = int(row.get("r"))
-        if r == number:
-            return row
-        if r > number:
-            new = etree.Element(f"{Q}row", r=str(number))
-            row.addprevious(new)
-            return new
-    return etree.SubElement(data, f"{Q}row", r=str(number))
-
-
-def cell_at(row: etree._Element, number: int, col: int) -> etree._Element:
-    """The <c> of a column in a row, created in column order if missing."""
-    ref = f"{get_column_letter(col)}{number}"
-    for cell in row.iter(f"{Q}c"):
-        match = _CELL.fullmatch(cell.get("r", ""))
-        current = column_index_from_string(match.group(1)) if match else 0
-        if current == col:
-            return cell
-        if current > col:
-            new = etree.Element(f"{Q}c", r=ref)
-            cell.addprevious(new)
-            row.attrib.pop("spans", None)  # an optional hint that no longer holds
-            return new
-    row.attrib.pop("spans", None)
-    return etree.SubElement(row, f"{Q}c", r=ref)
-
-
-def set_value(cell: etree._Element, value) -> None:
-    for child in list(cell):
-        cell.remove(child)
-    cell.attrib.pop("t", None)
-    if value is None or value == "":
-        return
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        etree.SubElement(cell, f"{Q}v").text = repr(float(value))
-        return
-    cell.set("t", "inlineStr")
-    text = etree.SubElement(etree.SubElement(cell, f"{Q}is"), f"{Q}t")
-    text.text = clean_text(str(value))
-    if text.text != text.text.strip():
-        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-
-
-# --- replacing the rows of a data table ---------------------------------------------------
-
-CHUNK = 100_000  # rows of XML built at a time, to bound memory
-#: zlib level for rows written in bulk: level 1 deflates raw-row XML about 3x as fast as the
-#: default 6, for a file about 13 % larger (1M rows: ~500 MB of XML, seconds either way).
-BULK_LEVEL = 1
-_ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"(\d+)\"")
-
-
-def _escape(text: pd.Series) -> pd.Series:
-    return (text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
-            .str.replace(">", "&gt;", regex=False))
-
-
-def _escaped(text: pd.Series):
-    """Cell text cleaned and escaped for XML, once per distinct value (raw columns repeat a
-    few names over many rows), as an Arrow array."""
-    import pyarrow as pa
-
-    codes, uniques = pd.factorize(text)
-    kind = pa.large_string()
-    if not len(uniques):
-        return pa.array(np.full(len(text), "", dtype=object), type=kind)
-    cleaned = pa.array(_escape(clean_series(pd.Series(uniques, dtype="str"))), from_pandas=True).cast(kind)
-    return cleaned.take(pa.array(np.maximum(codes, 0)))
-
-
-def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | None], numeric: set[int]) -> bytes:
-    """<row> elements for a frame of cells, built with vectorised string operations.
-
-    Text columns become inline strings (never formulas), ``numeric`` columns numbers; blank
-    cells are left out; ``styles`` are the cell style indices per column (the template's text
-    format for codes). Each row's pieces are joined once, by Arrow, and the rows come out as
-    the joined column's own buffer: no growing strings copied column after column.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if frame.empty:
-        return b""
-    text_type = pa.large_string()
-    empty = pa.scalar("", text_type)
-
-    def arrow(series: pd.Series) -> pa.Array:
-        return pa.array(series, from_pandas=True).cast(text_type)
-
-    def join(*pieces) -> pa.Array:
-        return pc.binary_join_element_wise(
-            *[pa.scalar(p, text_type) if isinstance(p, str) else p for p in pieces], empty)
-
-    numbers = pa.array(np.arange(first_row, first_row + len(frame), dtype=np.int64)).cast(text_type)
-    parts: list = ['<row r="', numbers, '">']
-    for j, column in enumerate(frame.columns):
-        head = f'<c r="{get_column_letter(j + 1)}'
-        tail = '"' + (f' s="{styles[j]}"' if styles[j] else "")
-        values = frame[column]
-        text = values.astype("str")
-        present = (values.notna() & (text.str.strip() != "")).to_numpy()
-        cell = join(head, numbers, tail + ' t="inlineStr"><is><t>', _escaped(text),
-                    "</t></is></c>")
-        if j in numeric:  # numbers as numbers; text that is no number stays text, never dropped
-            number = pd.to_numeric(values, errors="coerce")
-            as_number = join(head, numbers, tail + "><v>", arrow(number.astype("str")), "</v></c>")
-            cell = pc.if_else(number.notna().to_numpy(), as_number, cell)
-        parts.append(pc.if_else(present, cell, empty))
-    rows = join(*parts, "</row>")
-    if isinstance(rows, pa.ChunkedArray):
-        rows = rows.combine_chunks()
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=rows.offset * 8)
-    return rows.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
-
-
-def _first_cell_styles(row_xml: bytes, width: int) -> list[str | None]:
-    """The style index of each column's cell in a row (None where a cell has none)."""
-    styles: list[str | None] = [None] * width
-    for tag in re.finditer(rb"<(?:\w+:)?c\b([^>]*)>", row_xml):
-        ref = re.search(rb'\br="([A-Z]+)\d+"', tag.group(1))
-        style = re.search(rb'\bs="(\d+)"', tag.group(1))
-        if ref and style:
-            col = column_index_from_string(ref.group(1).decode()) - 1
-            if col < width:
-                styles[col] = style.group(1).decode()
-    return styles
-
-
