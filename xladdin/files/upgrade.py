@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
-from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from xladdin.engine.editions import parse_lang, word_set
 from xladdin.engine.history import COLUMNS
@@ -32,11 +32,6 @@ from xladdin.ooxml.cells import Q, cell_at, row_at, set_value, split_ref
 from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
-
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 @dataclass(frozen=True)
@@ -97,23 +92,6 @@ def _holds(cell: etree._Element | None) -> bool:
                                     if e.tag in (f"{Q}v", f"{Q}t", f"{Q}f"))
 
 
-def define_name(patch: XlsxPatch, name: str, sheet: str, ref: str) -> None:
-    """A workbook-level defined name (added, or repointed if it exists)."""
-    text = f"{quote_sheetname(sheet)}!{ref}"
-    names = patch.workbook.find(f"{Q}definedNames")
-    if names is None:
-        names = etree.Element(f"{Q}definedNames")
-        patch.workbook.find(f"{Q}sheets").addnext(names)
-    for defined in names:
-        if defined.get("name") == name and defined.get("localSheetId") is None:
-            defined.text = text
-            break
-    else:
-        etree.SubElement(names, f"{Q}definedName", name=name).text = text
-    patch.names[name] = text
-    patch.trees["xl/workbook.xml"] = patch.workbook
-
-
 # --- a new 设置 cell -------------------------------------------------------------------------
 
 def _move_row(patch: XlsxPatch, sheet: str, source: int, target: int) -> None:
@@ -153,7 +131,7 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
         for row in reversed(ours):
             _move_row(patch, SETTINGS_SHEET, row, row + 1)
         _, _, col = patch.anchor(DATA_NAME)
-        define_name(patch, DATA_NAME, SETTINGS_SHEET, f"${get_column_letter(col)}${ours[-1] + 1}")
+        patch.define_name(DATA_NAME, SETTINGS_SHEET, f"${get_column_letter(col)}${ours[-1] + 1}")
     else:
         _refuse_if_held(patch, target, cell.label)
     data = _data(patch, SETTINGS_SHEET)
@@ -163,7 +141,7 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
         if style:
             new.set("s", style)
         set_value(new, text)
-    define_name(patch, name, SETTINGS_SHEET, f"$B${target}")
+    patch.define_name(name, SETTINGS_SHEET, f"$B${target}")
     if cell.choices:
         _add_choices(patch, f"B{target}", cell.choices)
     return f"the {SETTINGS_SHEET} cell {name} at {SETTINGS_SHEET}!B{target}"
@@ -201,48 +179,6 @@ def _add_choices(patch: XlsxPatch, ref: str, choices: tuple[str, ...]) -> None:
 
 
 # --- a new sheet -----------------------------------------------------------------------------
-
-def add_sheet(patch: XlsxPatch, name: str, xml: str, before: str = RAW_SHEET) -> None:
-    """A new worksheet part, listed before ``before`` (the working sheets come last); sheet
-    indices of the local names after it (print titles) move with their sheets."""
-    parts = [*patch.zip.namelist(), *patch.added]
-    numbers = [int("".join(ch for ch in p if ch.isdigit()) or 0) for p in parts
-               if p.startswith("xl/worksheets/sheet") and p.endswith(".xml")]
-    number = max(numbers, default=0) + 1
-    part = f"xl/worksheets/sheet{number}.xml"
-    patch.added[part] = xml.encode("utf-8")
-    rels = patch.trees.get("xl/_rels/workbook.xml.rels")
-    if rels is None:
-        rels = patch.xml("xl/_rels/workbook.xml.rels")
-    taken = {rel.get("Id") for rel in rels}
-    rid = next(f"rIdSheet{number}{'x' * i}" for i in range(len(taken) + 1)
-               if f"rIdSheet{number}{'x' * i}" not in taken)
-    etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Target=f"/{part}",
-                     Type=f"{REL}/worksheet")
-    patch.trees["xl/_rels/workbook.xml.rels"] = rels
-    types = patch.trees.get("[Content_Types].xml")
-    if types is None:
-        types = patch.xml("[Content_Types].xml")
-    etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{part}", ContentType=WORKSHEET_TYPE)
-    patch.trees["[Content_Types].xml"] = types
-    sheets = patch.workbook.find(f"{Q}sheets")
-    listed = list(sheets)
-    at = next((i for i, s in enumerate(listed) if s.get("name") == before), len(listed))
-    ids = [int(s.get("sheetId", 0)) for s in listed]
-    element = etree.Element(f"{Q}sheet", name=name, sheetId=str(max(ids, default=0) + 1))
-    element.set(f"{{{REL}}}id", rid)
-    sheets.insert(at, element)
-    for defined in patch.workbook.iter(f"{Q}definedName"):
-        local = defined.get("localSheetId")
-        if local is not None and int(local) >= at:
-            defined.set("localSheetId", str(int(local) + 1))
-    for view in patch.workbook.iter(f"{Q}workbookView"):
-        if int(view.get("activeTab", 0)) >= at:
-            view.set("activeTab", str(int(view.get("activeTab")) + 1))
-    patch.parts[name] = part
-    patch.parsed[part] = etree.fromstring(patch.added[part])
-    patch.trees["xl/workbook.xml"] = patch.workbook
-
 
 def _sheet_names(patch: XlsxPatch) -> dict:
     lang = parse_lang(patch.read("SET_LANG") if "SET_LANG" in patch.names else None)
@@ -311,11 +247,11 @@ def add_history_sheet(patch: XlsxPatch) -> str:
     half = 1 + len(COLUMNS) // 2
     merges = [f"A1:{last}1", f"A2:{last}2", "A3:A4", f"B3:{get_column_letter(half)}3",
               f"{get_column_letter(half + 1)}3:{last}3"]
-    add_sheet(patch, sheet, _worksheet(cols, rows, merges, frozen="B5",
-                                       header_footer=_report_header_footer(patch)))
+    patch.add_sheet(sheet, _worksheet(cols, rows, merges, frozen="B5",
+                                      header_footer=_report_header_footer(patch)), before=RAW_SHEET)
     for name, ref in (("HIST_TITLE", "$A$1"), ("HIST_NOTE", "$A$2"), ("HIST_HEAD", f"$A$3:${last}$4"),
                       (HIST_BODY, f"$A$5:${last}$5")):
-        define_name(patch, name, sheet, ref)
+        patch.define_name(name, sheet, ref)
     return f"the sheet {sheet} (the monthly history)"
 
 
@@ -328,10 +264,10 @@ def add_chart_sheet(patch: XlsxPatch) -> str:
                            "sheet of that name is yours; rename it and run the command again")
     before = _sheet_names(patch)["history"]
     title = f'<row r="1"><c r="A1"{_borrowed(patch, "T1_TITLE")}/></row>'
-    add_sheet(patch, sheet, _worksheet('<col min="1" max="1" width="60" customWidth="1"/>', title, [],
-                                       landscape=False, header_footer=_report_header_footer(patch)),
-              before=before if before in patch.parts else RAW_SHEET)
-    define_name(patch, "CHART_TITLE", sheet, "$A$1")
+    patch.add_sheet(sheet, _worksheet('<col min="1" max="1" width="60" customWidth="1"/>', title, [],
+                                      landscape=False, header_footer=_report_header_footer(patch)),
+                    before=before if before in patch.parts else RAW_SHEET)
+    patch.define_name("CHART_TITLE", sheet, "$A$1")
     return f"the sheet {sheet} (its title; the charts are in the finished copy)"
 
 
@@ -383,10 +319,10 @@ def widen_history(patch: XlsxPatch) -> str:
             etree.SubElement(merges, f"{Q}mergeCell", ref=text)
         merges.set("count", str(len(merges)))
     last = get_column_letter(new_last)
-    define_name(patch, "HIST_HEAD", sheet, f"${get_column_letter(c1)}${r1}:${last}${r1 + 1}")
+    patch.define_name("HIST_HEAD", sheet, f"${get_column_letter(c1)}${r1}:${last}${r1 + 1}")
     body = split_ref(patch.names[HIST_BODY])[1]
     b1, br1, _, br2 = range_boundaries(body)
-    define_name(patch, HIST_BODY, sheet, f"${get_column_letter(b1)}${br1}:${last}${br2}")
+    patch.define_name(HIST_BODY, sheet, f"${get_column_letter(b1)}${br1}:${last}${br2}")
     return f"{new_last - c2} columns of {sheet}"
 
 

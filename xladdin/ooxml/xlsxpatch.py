@@ -22,15 +22,18 @@ from typing import Any, Protocol
 
 import pandas as pd
 from lxml import etree
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname, range_boundaries
 
 from xladdin.errors import XladdinError
-from xladdin.ooxml.cells import CELL_REF, Q, cell_at, merged_cells, row_at, set_value, split_ref
+from xladdin.ooxml.cells import CELL_REF, REL, Q, cell_at, merged_cells, row_at, set_value, split_ref
 from xladdin.ooxml.rows import BULK_LEVEL, CHUNK, ROW_START, first_cell_styles, rows_xml
 from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
 from xladdin.ooxml.zipcopy import copy_compressed, open_member
 
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 class CellRows(Protocol):
@@ -296,6 +299,63 @@ class XlsxPatch:
                     data = etree.tostring(self.trees[name], xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
                 dst.writestr(name, data)
+
+    def define_name(self, name: str, sheet: str, ref: str) -> None:
+        """A workbook-level defined name (added, or repointed if it exists)."""
+        text = f"{quote_sheetname(sheet)}!{ref}"
+        names = self.workbook.find(f"{Q}definedNames")
+        if names is None:
+            names = etree.Element(f"{Q}definedNames")
+            self.workbook.find(f"{Q}sheets").addnext(names)
+        for defined in names:
+            if defined.get("name") == name and defined.get("localSheetId") is None:
+                defined.text = text
+                break
+        else:
+            etree.SubElement(names, f"{Q}definedName", name=name).text = text
+        self.names[name] = text
+        self.trees["xl/workbook.xml"] = self.workbook
+
+    def add_sheet(self, name: str, xml: str, before: str) -> None:
+        """A new worksheet part, listed before ``before`` (the working sheets come last); sheet
+        indices of the local names after it (print titles) move with their sheets."""
+        parts = [*self.zip.namelist(), *self.added]
+        numbers = [int("".join(ch for ch in p if ch.isdigit()) or 0) for p in parts
+                   if p.startswith("xl/worksheets/sheet") and p.endswith(".xml")]
+        number = max(numbers, default=0) + 1
+        part = f"xl/worksheets/sheet{number}.xml"
+        self.added[part] = xml.encode("utf-8")
+        rels = self.trees.get("xl/_rels/workbook.xml.rels")
+        if rels is None:
+            rels = self.xml("xl/_rels/workbook.xml.rels")
+        taken = {rel.get("Id") for rel in rels}
+        rid = next(f"rIdSheet{number}{'x' * i}" for i in range(len(taken) + 1)
+                   if f"rIdSheet{number}{'x' * i}" not in taken)
+        etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Target=f"/{part}",
+                         Type=f"{REL}/worksheet")
+        self.trees["xl/_rels/workbook.xml.rels"] = rels
+        types = self.trees.get("[Content_Types].xml")
+        if types is None:
+            types = self.xml("[Content_Types].xml")
+        etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{part}", ContentType=WORKSHEET_TYPE)
+        self.trees["[Content_Types].xml"] = types
+        sheets = self.workbook.find(f"{Q}sheets")
+        listed = list(sheets)
+        at = next((i for i, s in enumerate(listed) if s.get("name") == before), len(listed))
+        ids = [int(s.get("sheetId", 0)) for s in listed]
+        element = etree.Element(f"{Q}sheet", name=name, sheetId=str(max(ids, default=0) + 1))
+        element.set(f"{{{REL}}}id", rid)
+        sheets.insert(at, element)
+        for defined in self.workbook.iter(f"{Q}definedName"):
+            local = defined.get("localSheetId")
+            if local is not None and int(local) >= at:
+                defined.set("localSheetId", str(int(local) + 1))
+        for view in self.workbook.iter(f"{Q}workbookView"):
+            if int(view.get("activeTab", 0)) >= at:
+                view.set("activeTab", str(int(view.get("activeTab")) + 1))
+        self.parts[name] = part
+        self.parsed[part] = etree.fromstring(self.added[part])
+        self.trees["xl/workbook.xml"] = self.workbook
 
     def replace_rows(self, sheet: str, frame: pd.DataFrame, header_row: int,
                       numeric: set[int]) -> None:
