@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_engine import raw_cube  # noqa: E402
 
-from xladdin.files.xlsxpatch import XlsxPatch, copy_compressed  # noqa: E402
+from xladdin.ooxml.xlsxpatch import XlsxPatch  # noqa: E402
+from xladdin.ooxml.zipcopy import copy_compressed  # noqa: E402
 
 PY = sys.executable
 GROUPS = ("[['数据年月','进出口','商品编码'],['数据年月','进出口','贸易伙伴编码'],"

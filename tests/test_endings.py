@@ -129,7 +129,7 @@ def _download(tmp_path: Path, name: str, partner: str) -> Path:
 
 
 def test_a_workbook_changed_meanwhile_is_not_overwritten(tmp_path, monkeypatch, capsys):
-    import xladdin.files.importer as importer
+    import xladdin.jobs.importing as importer
 
     work = _monthly(tmp_path)
     reading = importer.read_xlsx_table

@@ -34,7 +34,7 @@ from lxml import etree
 from tests.office import sheets_as_shown
 from xladdin.cli import main
 from xladdin.engine.raw import read_xlsx_table
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 EXAMPLES = int(os.environ.get("XLADDIN_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(derandomize=not EXAMPLES, database=None, deadline=None, max_examples=EXAMPLES or 10,

@@ -87,7 +87,7 @@ def test_every_zip_member_has_one_story(artefacts):
 def test_a_member_past_the_zip64_limit_says_so_in_both_headers(tmp_path, monkeypatch):
     """The bulk raw member takes ZIP64 only past the limit, then in its local header and its
     central entry alike (the limit is lowered here; the real one is 4 GiB)."""
-    from xladdin.files.xlsxpatch import XlsxPatch
+    from xladdin.ooxml.xlsxpatch import XlsxPatch
 
     work = tmp_path / "月报.xlsx"
     assert main(["init", str(work), "--demo"]) == 0

@@ -27,7 +27,7 @@ from xladdin.engine.load import demo, sample_path
 from xladdin.engine.raw import read_xlsx_table
 from xladdin.engine.tables import compute_tables
 from xladdin.files.lock import WorkbookLock
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 SAMPLE = sample_path().read_text(encoding="utf-8")
 

@@ -28,7 +28,7 @@ from xladdin.engine.load import sample_path
 from xladdin.engine.metrics import Engine
 from xladdin.engine.model import Model
 from xladdin.engine.raw import normalize
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 HEADER = SAMPLE.split("\n", 1)[0]
 

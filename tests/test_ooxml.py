@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xladdin.ooxml import sheet_parts
+from xladdin.ooxml.sheets import sheet_parts
 
 BOOK = b"""<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>

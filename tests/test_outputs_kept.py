@@ -29,7 +29,8 @@ from tests.test_hostile_inputs import monthly
 from xladdin.cli import main
 from xladdin.engine.load import sample_path
 from xladdin.engine.raw import read_xlsx_table
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.files.workbook import save_patch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.render import Block
 
 COMMAND = [sys.executable, "-m", "xladdin"]
@@ -356,7 +357,7 @@ def test_a_link_is_written_through_to_its_target(command, tmp_path, capsys):
         patch = XlsxPatch(book)  # make refresh change something: the issuer on the cover
         try:
             patch.write(Block("SET_ISSUER", [["某某研究院"]], [["@"]]))
-            patch.commit()
+            save_patch(patch)
         finally:
             patch.close()
         before = book.read_bytes()

@@ -69,3 +69,33 @@ def test_the_lite_script_names_the_cell(period_as_number):
     assert asyncio.run(script.refresh(book, said.append)) is None
     assert said[-1].startswith("error: 设置!B3 (SET_PERIOD) says '2025.1'")
     assert [w for w in book.writes if w[0] != "原始数据"] == []
+
+
+def test_what_a_cell_is_written_with_reads_back_as_the_value_and_is_one_of_its_choices():
+    """``show`` is the one writer of a setting's text (init's 设置 and refresh's overrides):
+    each choice of a drop-down cell, parsed, is written back as that choice's own word."""
+    from xladdin.engine.setting_cells import CELLS
+
+    for cell in CELLS.values():
+        for choice in cell.choices:
+            value = cell.parse(choice)
+            assert cell.show(value) == choice, (cell.name, choice)
+            assert cell.parse(cell.show(value)) == value
+    assert CELLS["SET_JAN_FEB"].show(True) == "jan-feb" and CELLS["SET_JAN_FEB"].show(False) == "auto"
+
+
+def test_init_and_refresh_write_the_jan_feb_cell_the_same_way(tmp_path):
+    """The same choice reads the same in 设置 whether init wrote it or a refresh option did."""
+    from xladdin.engine.setting_cells import CELLS
+
+    def cell(path):
+        book = load_workbook(path)
+        sheet, ref = next(iter(book.defined_names["SET_JAN_FEB"].destinations))
+        return book[sheet][ref.replace("$", "")].value
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["init", str(first), "--demo", "--jan-feb", "--period", "2025-02"]) == 0
+    assert main(["init", str(second), "--demo", "--period", "2025-02"]) == 0
+    assert cell(second) == CELLS["SET_JAN_FEB"].default == "auto"
+    assert main(["refresh", str(second), "--jan-feb"]) == 0
+    assert cell(first) == cell(second) == "jan-feb"

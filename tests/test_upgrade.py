@@ -166,14 +166,15 @@ def test_a_new_setting_moves_xladdins_own_note_and_data_cell_down(tmp_path):
     """The next 设置 cell of an upgraded workbook lands where its note is: the note and the data
     cell (数据) move down a row, the name follows."""
     from xladdin.files.upgrade import add_setting
-    from xladdin.files.xlsxpatch import XlsxPatch
+    from xladdin.files.workbook import save_patch
+    from xladdin.ooxml.xlsxpatch import XlsxPatch
 
     path = copy_of(tmp_path, RELEASES[0], "plain")
     assert main(["refresh", str(path)]) == 0  # SET_FORMAT in row 9, SET_SCOPE in 10, the note in 11
     patch = XlsxPatch(path)
     try:
         said = add_setting(patch, "SET_JAN_FEB", "auto")  # any cell of the schema will do
-        patch.commit()
+        save_patch(patch)
     finally:
         patch.close()
     assert "设置!B11" in said

@@ -249,7 +249,7 @@ def test_committed_template_matches_the_generator():
 
 def _part(path: Path, sheet: str) -> bytes:
     """The XML part of a sheet, found through workbook.xml and its relationships."""
-    from xladdin.files.xlsxpatch import XlsxPatch
+    from xladdin.ooxml.xlsxpatch import XlsxPatch
 
     patch = XlsxPatch(path)
     try:
@@ -321,7 +321,7 @@ def test_patch_copies_untouched_parts_as_their_compressed_bytes(tmp_path):
 
 
 def _sheet_part(path: Path, sheet: str) -> str:
-    from xladdin.files.xlsxpatch import XlsxPatch
+    from xladdin.ooxml.xlsxpatch import XlsxPatch
 
     patch = XlsxPatch(path)
     try:
@@ -479,7 +479,7 @@ def test_rows_xml_cells_by_kind():
     import numpy as np
     import pandas as pd
 
-    from xladdin.files.xlsxpatch import rows_xml
+    from xladdin.ooxml.rows import rows_xml
 
     frame = pd.DataFrame({"a": pd.Series(["x&<>y", None, "  ", "a\x01b"], dtype="str"),
                           "v": pd.Series(["1", "abc", None, "2.5"], dtype="str"),

@@ -1,7 +1,9 @@
 """xladdin: China's monthly trade report of a product group (chips, HS 8542, by default),
 from raw customs data to Excel."""
 
-__version__ = "0.2.0"
+from xladdin.version import __version__
+
+__all__ = ["__version__", "main"]
 
 
 def main() -> None:

@@ -201,8 +201,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from xladdin.files.importer import import_into
-    from xladdin.jobs import progress
+    from xladdin.jobs import import_into, progress
 
     result = import_into(args.files, args.into, flow=args.flow, data_period=args.data_period,
                          progress=progress)
@@ -243,9 +242,9 @@ def cmd_addin(args: argparse.Namespace) -> int:
 
 
 def cmd_lite(args: argparse.Namespace) -> int:
-    from xladdin.lite.workbook import update
+    from xladdin.jobs import update_lite
 
-    print(update(args.workbook))
+    print(update_lite(args.workbook))
     return 0
 
 
@@ -317,7 +316,7 @@ FORCE_HELP = "go on even if the audit finds errors (the output says so)"
 
 
 def parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from xladdin.version import __version__
 
     p = argparse.ArgumentParser(prog="xladdin", description=(
         "China's monthly customs trade report for a product scope: chips (HS 8542, default), "

@@ -941,7 +941,7 @@ def check_extent(path: Path, sheet: str) -> None:
 
 def _sheet_part(book, sheet: str) -> str | None:
     """The zip member of a sheet, from workbook.xml and its relationships."""
-    from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     return sheet_parts(book.read(WORKBOOK), book.read(WORKBOOK_RELS)).get(sheet)
 

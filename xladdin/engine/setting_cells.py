@@ -28,6 +28,12 @@ DEFAULT_ISSUER = "对外经济贸易大学 数字经济实验室"
 WORKBOOK_FORMAT = 3
 
 
+def _as_is(value: Any) -> Any:
+    """Issuer and date stay as read: the cover decides how to print them (and most values are
+    written as they are)."""
+    return value
+
+
 @dataclass(frozen=True)
 class SettingCell:
     """One cell of 设置: ``since`` is the workbook format that brought it (1: the first
@@ -41,6 +47,9 @@ class SettingCell:
     choices: tuple[str, ...] = ()
     #: Where the template puts the cell (the name's own address wins where a front end has it).
     address: str = ""
+    #: How a value is written into the cell, what ``parse`` reads back (``init``, and
+    #: ``refresh`` when an option overrides the cell).
+    show: Callable[[Any], Any] = _as_is
 
 
 def _period(value: Any) -> str | None:
@@ -75,6 +84,11 @@ def parse_format(value: Any) -> int:
     return int(number)
 
 
+def _jan_feb_text(combined: bool) -> str:
+    """The 1-2月合刊 cell's word for a choice: jan-feb (always combined) or auto."""
+    return "jan-feb" if combined else "auto"
+
+
 def parse_scope_cell(value: Any) -> str:
     """The product scope cell: a bundled scope's id (blank: chips) or a scope file's path."""
     text = str(value or DEFAULT_SCOPE).strip()
@@ -82,11 +96,6 @@ def parse_scope_cell(value: Any) -> str:
         raise XladdinError(f"设置: the product scope cell (SET_SCOPE) says '{value}'; choose one of "
                            f"{', '.join(bundled_ids())} or write the path of a scope file (.toml)")
     return text
-
-
-def _as_is(value: Any) -> Any:
-    """Issuer and date stay as read: the cover decides how to print them."""
-    return value
 
 
 SETTING_CELLS: tuple[SettingCell, ...] = (
@@ -98,7 +107,7 @@ SETTING_CELLS: tuple[SettingCell, ...] = (
     SettingCell("SET_LANG", "语言 / language（zh 中文，en English）", LANGS[0], parse_lang, choices=LANGS,
                 address="B7"),
     SettingCell("SET_JAN_FEB", "1-2月合刊（auto：数据只有1-2月合计时自动；jan-feb：总是合刊）", "auto",
-                parse_jan_feb, choices=("auto", "jan-feb"), address="B8"),
+                parse_jan_feb, choices=("auto", "jan-feb"), address="B8", show=_jan_feb_text),
     SettingCell("SET_FORMAT", "工作簿格式版本（由 xladdin 填写，请勿修改）", 1, parse_format, since=2,
                 address="B9"),
     SettingCell("SET_SCOPE", "产品范围 / product scope（chips：HS 8542；equipment：HS 8486）",

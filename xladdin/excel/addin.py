@@ -215,7 +215,7 @@ def build_addin(out: Path, settings: list[Setting] | None = None) -> Path:
 
     ``settings`` are config rows after :data:`BASE_SETTINGS` (``addin install`` passes the
     interpreter). The same xlwings, xladdin and settings give the same bytes."""
-    from xladdin import __version__
+    from xladdin.version import __version__
 
     out = Path(out)
     if out.name != ADDIN_NAME:
@@ -281,7 +281,7 @@ def read_addin(path: Path) -> tuple[list[tuple[str, Any]], str]:
     stamp of an add-in file."""
     from lxml.etree import XMLSyntaxError
 
-    from xladdin.ooxml import WORKBOOK, WORKBOOK_RELS, sheet_parts
+    from xladdin.ooxml.sheets import WORKBOOK, WORKBOOK_RELS, sheet_parts
 
     try:
         with zipfile.ZipFile(path) as z:

@@ -1,4 +1,4 @@
-"""Chart caches kept true to the cells, at the XML level (the patcher's charts).
+"""Chart caches kept true to the cells, at the XML level (the charts of a patched workbook).
 
 A chart series names its cells (``c:f``) and may carry a copy of their values (``c:numCache``,
 ``c:strCache``). Excel recalculates from the cells, but mail and file previewers, phones and
@@ -11,19 +11,15 @@ month to month).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lxml import etree
 
+from xladdin.ooxml.xlsxpatch import CellReader
 from xladdin.report.figures import product_colour
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 #: what a pie series holds after its data points (schema order)
 _AFTER_DPT = {f"{C}dLbls", f"{C}cat", f"{C}val", f"{C}extLst"}
-
-CellReader = Callable[[str], list]  # formula text ("'Table 2'!$A$5:$A$9") -> cell values
-
 
 def _number(value) -> float | None:
     if isinstance(value, bool):

@@ -28,10 +28,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from xladdin import __version__
 from xladdin.engine.raw import RAW_SHEET, RawData, read_raw
 from xladdin.engine.scope import Scope, load_scope
 from xladdin.errors import Finding, Findings, XladdinError
+from xladdin.version import __version__
 
 FORMAT = 4  # bumped when the entry layout or the reading rules change
 MAX_BYTES = 512 * 1024 * 1024
@@ -67,7 +67,7 @@ class Fingerprint:
     """What identifies the raw table of one xlsx, read from its zip directory."""
 
     def __init__(self, path: Path, flow: str | None, period: str | None, scope: Scope) -> None:
-        from xladdin.files.xlsxpatch import XlsxPatch
+        from xladdin.ooxml.xlsxpatch import XlsxPatch
 
         self.path, self.scope = path, scope
         patch = XlsxPatch(path)

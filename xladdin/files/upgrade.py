@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
-from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from xladdin.engine.editions import parse_lang, word_set
 from xladdin.engine.history import COLUMNS
@@ -28,14 +28,10 @@ from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
-from xladdin.files.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
+from xladdin.ooxml.cells import Q, cell_at, row_at, set_value, split_ref
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
-
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 @dataclass(frozen=True)
@@ -71,17 +67,17 @@ def upgrade(patch: XlsxPatch) -> str | None:
 
 def set_format(patch: XlsxPatch) -> None:
     sheet, row, col = patch.anchor("SET_FORMAT")
-    _set(_cell(_row(_data(patch, sheet), row), row, col), WORKBOOK_FORMAT)
+    set_value(cell_at(row_at(_data(patch, sheet), row), row, col), WORKBOOK_FORMAT)
 
 
 # --- cells of a sheet ------------------------------------------------------------------------
 
 def _data(patch: XlsxPatch, sheet: str) -> etree._Element:
-    return patch._sheet(sheet, write=True).find(f"{Q}sheetData")
+    return patch.sheet(sheet, write=True).find(f"{Q}sheetData")
 
 
 def _find(patch: XlsxPatch, sheet: str, ref: str) -> etree._Element | None:
-    return next((c for c in patch._sheet(sheet).iter(f"{Q}c") if c.get("r") == ref), None)
+    return next((c for c in patch.sheet(sheet).iter(f"{Q}c") if c.get("r") == ref), None)
 
 
 def _style(patch: XlsxPatch, sheet: str, ref: str) -> str | None:
@@ -96,30 +92,13 @@ def _holds(cell: etree._Element | None) -> bool:
                                     if e.tag in (f"{Q}v", f"{Q}t", f"{Q}f"))
 
 
-def define_name(patch: XlsxPatch, name: str, sheet: str, ref: str) -> None:
-    """A workbook-level defined name (added, or repointed if it exists)."""
-    text = f"{quote_sheetname(sheet)}!{ref}"
-    names = patch.workbook.find(f"{Q}definedNames")
-    if names is None:
-        names = etree.Element(f"{Q}definedNames")
-        patch.workbook.find(f"{Q}sheets").addnext(names)
-    for defined in names:
-        if defined.get("name") == name and defined.get("localSheetId") is None:
-            defined.text = text
-            break
-    else:
-        etree.SubElement(names, f"{Q}definedName", name=name).text = text
-    patch.names[name] = text
-    patch.trees["xl/workbook.xml"] = patch.workbook
-
-
 # --- a new 设置 cell -------------------------------------------------------------------------
 
 def _move_row(patch: XlsxPatch, sheet: str, source: int, target: int) -> None:
     """Move the cells of row ``source`` to the empty row ``target`` (xladdin's own rows only)."""
     data = _data(patch, sheet)
-    old = _row(data, source)
-    new = _row(data, target)
+    old = row_at(data, source)
+    new = row_at(data, target)
     for attr in ("ht", "customHeight"):
         if old.get(attr) is not None:
             new.set(attr, old.get(attr))
@@ -152,17 +131,17 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
         for row in reversed(ours):
             _move_row(patch, SETTINGS_SHEET, row, row + 1)
         _, _, col = patch.anchor(DATA_NAME)
-        define_name(patch, DATA_NAME, SETTINGS_SHEET, f"${get_column_letter(col)}${ours[-1] + 1}")
+        patch.define_name(DATA_NAME, SETTINGS_SHEET, f"${get_column_letter(col)}${ours[-1] + 1}")
     else:
         _refuse_if_held(patch, target, cell.label)
     data = _data(patch, SETTINGS_SHEET)
     for col, text in ((1, cell.label), (2, cell.default if value is None else value)):
         style = _style(patch, SETTINGS_SHEET, f"{get_column_letter(col)}{last}")
-        new = _cell(_row(data, target), target, col)
+        new = cell_at(row_at(data, target), target, col)
         if style:
             new.set("s", style)
-        _set(new, text)
-    define_name(patch, name, SETTINGS_SHEET, f"$B${target}")
+        set_value(new, text)
+    patch.define_name(name, SETTINGS_SHEET, f"$B${target}")
     if cell.choices:
         _add_choices(patch, f"B{target}", cell.choices)
     return f"the {SETTINGS_SHEET} cell {name} at {SETTINGS_SHEET}!B{target}"
@@ -185,7 +164,7 @@ _AFTER_VALIDATIONS = {"hyperlinks", "printOptions", "pageMargins", "pageSetup", 
 
 def _add_choices(patch: XlsxPatch, ref: str, choices: tuple[str, ...]) -> None:
     """A drop-down list on a new setting, as the template has on its own."""
-    root = patch._sheet(SETTINGS_SHEET, write=True)
+    root = patch.sheet(SETTINGS_SHEET, write=True)
     rules = root.find(f"{Q}dataValidations")
     if rules is None:  # in its place among the worksheet's parts: before hyperlinks and print setup
         rules = etree.Element(f"{Q}dataValidations")
@@ -200,48 +179,6 @@ def _add_choices(patch: XlsxPatch, ref: str, choices: tuple[str, ...]) -> None:
 
 
 # --- a new sheet -----------------------------------------------------------------------------
-
-def add_sheet(patch: XlsxPatch, name: str, xml: str, before: str = RAW_SHEET) -> None:
-    """A new worksheet part, listed before ``before`` (the working sheets come last); sheet
-    indices of the local names after it (print titles) move with their sheets."""
-    parts = [*patch.zip.namelist(), *patch.added]
-    numbers = [int("".join(ch for ch in p if ch.isdigit()) or 0) for p in parts
-               if p.startswith("xl/worksheets/sheet") and p.endswith(".xml")]
-    number = max(numbers, default=0) + 1
-    part = f"xl/worksheets/sheet{number}.xml"
-    patch.added[part] = xml.encode("utf-8")
-    rels = patch.trees.get("xl/_rels/workbook.xml.rels")
-    if rels is None:
-        rels = patch._xml("xl/_rels/workbook.xml.rels")
-    taken = {rel.get("Id") for rel in rels}
-    rid = next(f"rIdSheet{number}{'x' * i}" for i in range(len(taken) + 1)
-               if f"rIdSheet{number}{'x' * i}" not in taken)
-    etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Target=f"/{part}",
-                     Type=f"{REL}/worksheet")
-    patch.trees["xl/_rels/workbook.xml.rels"] = rels
-    types = patch.trees.get("[Content_Types].xml")
-    if types is None:
-        types = patch._xml("[Content_Types].xml")
-    etree.SubElement(types, f"{{{CT}}}Override", PartName=f"/{part}", ContentType=WORKSHEET_TYPE)
-    patch.trees["[Content_Types].xml"] = types
-    sheets = patch.workbook.find(f"{Q}sheets")
-    listed = list(sheets)
-    at = next((i for i, s in enumerate(listed) if s.get("name") == before), len(listed))
-    ids = [int(s.get("sheetId", 0)) for s in listed]
-    element = etree.Element(f"{Q}sheet", name=name, sheetId=str(max(ids, default=0) + 1))
-    element.set(f"{{{REL}}}id", rid)
-    sheets.insert(at, element)
-    for defined in patch.workbook.iter(f"{Q}definedName"):
-        local = defined.get("localSheetId")
-        if local is not None and int(local) >= at:
-            defined.set("localSheetId", str(int(local) + 1))
-    for view in patch.workbook.iter(f"{Q}workbookView"):
-        if int(view.get("activeTab", 0)) >= at:
-            view.set("activeTab", str(int(view.get("activeTab")) + 1))
-    patch.parts[name] = part
-    patch.parsed[part] = etree.fromstring(patch.added[part])
-    patch.trees["xl/workbook.xml"] = patch.workbook
-
 
 def _sheet_names(patch: XlsxPatch) -> dict:
     lang = parse_lang(patch.read("SET_LANG") if "SET_LANG" in patch.names else None)
@@ -272,7 +209,7 @@ def _report_header_footer(patch: XlsxPatch) -> str:
     upgrade adds."""
     if "T1_TITLE" not in patch.names:
         return ""
-    element = patch._sheet(patch.anchor("T1_TITLE")[0]).find(f"{Q}headerFooter")
+    element = patch.sheet(patch.anchor("T1_TITLE")[0]).find(f"{Q}headerFooter")
     if element is None:
         return ""
     return etree.tostring(element, encoding="unicode").replace(f' xmlns="{Q[1:-1]}"', "")
@@ -310,11 +247,11 @@ def add_history_sheet(patch: XlsxPatch) -> str:
     half = 1 + len(COLUMNS) // 2
     merges = [f"A1:{last}1", f"A2:{last}2", "A3:A4", f"B3:{get_column_letter(half)}3",
               f"{get_column_letter(half + 1)}3:{last}3"]
-    add_sheet(patch, sheet, _worksheet(cols, rows, merges, frozen="B5",
-                                       header_footer=_report_header_footer(patch)))
+    patch.add_sheet(sheet, _worksheet(cols, rows, merges, frozen="B5",
+                                      header_footer=_report_header_footer(patch)), before=RAW_SHEET)
     for name, ref in (("HIST_TITLE", "$A$1"), ("HIST_NOTE", "$A$2"), ("HIST_HEAD", f"$A$3:${last}$4"),
                       (HIST_BODY, f"$A$5:${last}$5")):
-        define_name(patch, name, sheet, ref)
+        patch.define_name(name, sheet, ref)
     return f"the sheet {sheet} (the monthly history)"
 
 
@@ -327,10 +264,10 @@ def add_chart_sheet(patch: XlsxPatch) -> str:
                            "sheet of that name is yours; rename it and run the command again")
     before = _sheet_names(patch)["history"]
     title = f'<row r="1"><c r="A1"{_borrowed(patch, "T1_TITLE")}/></row>'
-    add_sheet(patch, sheet, _worksheet('<col min="1" max="1" width="60" customWidth="1"/>', title, [],
-                                       landscape=False, header_footer=_report_header_footer(patch)),
-              before=before if before in patch.parts else RAW_SHEET)
-    define_name(patch, "CHART_TITLE", sheet, "$A$1")
+    patch.add_sheet(sheet, _worksheet('<col min="1" max="1" width="60" customWidth="1"/>', title, [],
+                                      landscape=False, header_footer=_report_header_footer(patch)),
+                    before=before if before in patch.parts else RAW_SHEET)
+    patch.define_name("CHART_TITLE", sheet, "$A$1")
     return f"the sheet {sheet} (its title; the charts are in the finished copy)"
 
 
@@ -340,7 +277,7 @@ def history_narrower(patch: XlsxPatch) -> bool:
     """Whether 月度数据 has fewer columns than the history holds now."""
     if "HIST_HEAD" not in patch.names:
         return False
-    c1, _, c2, _ = range_boundaries(_split_ref(patch.names["HIST_HEAD"])[1])
+    c1, _, c2, _ = range_boundaries(split_ref(patch.names["HIST_HEAD"])[1])
     return c2 - c1 + 1 < 1 + len(COLUMNS)
 
 
@@ -348,12 +285,12 @@ def widen_history(patch: XlsxPatch) -> str:
     """Widen 月度数据's header and body to the history's current columns: the new columns
     styled like the last one, the title and note merged across, the two column groups
     re-merged; a cell of the analyst's in the new columns refuses the upgrade."""
-    sheet, ref = _split_ref(patch.names["HIST_HEAD"])
+    sheet, ref = split_ref(patch.names["HIST_HEAD"])
     c1, r1, c2, _ = range_boundaries(ref)
-    _, _, _, body_last = range_boundaries(_split_ref(patch.names[HIST_BODY])[1])
+    _, _, _, body_last = range_boundaries(split_ref(patch.names[HIST_BODY])[1])
     width = 1 + len(COLUMNS)
     new_last = c1 + width - 1
-    root = patch._sheet(sheet, write=True)
+    root = patch.sheet(sheet, write=True)
     for cell in root.iter(f"{Q}c"):
         col, row = range_boundaries(cell.get("r"))[:2]
         if c2 < col <= new_last and r1 - 2 <= row <= body_last and _holds(cell):
@@ -364,7 +301,7 @@ def widen_history(patch: XlsxPatch) -> str:
     for row in range(r1, body_last + 1):
         style = _style(patch, sheet, f"{get_column_letter(c2)}{row}")
         for col in range(c2 + 1, new_last + 1):
-            cell = _cell(_row(data, row), row, col)
+            cell = cell_at(row_at(data, row), row, col)
             if style and cell.get("s") is None:
                 cell.set("s", style)
     merges = root.find(f"{Q}mergeCells")
@@ -382,10 +319,10 @@ def widen_history(patch: XlsxPatch) -> str:
             etree.SubElement(merges, f"{Q}mergeCell", ref=text)
         merges.set("count", str(len(merges)))
     last = get_column_letter(new_last)
-    define_name(patch, "HIST_HEAD", sheet, f"${get_column_letter(c1)}${r1}:${last}${r1 + 1}")
-    body = _split_ref(patch.names[HIST_BODY])[1]
+    patch.define_name("HIST_HEAD", sheet, f"${get_column_letter(c1)}${r1}:${last}${r1 + 1}")
+    body = split_ref(patch.names[HIST_BODY])[1]
     b1, br1, _, br2 = range_boundaries(body)
-    define_name(patch, HIST_BODY, sheet, f"${get_column_letter(b1)}${br1}:${last}${br2}")
+    patch.define_name(HIST_BODY, sheet, f"${get_column_letter(b1)}${br1}:${last}${br2}")
     return f"{new_last - c2} columns of {sheet}"
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from xladdin.errors import XladdinError
-from xladdin.files.xlsxpatch import REL, Q, XlsxPatch
+from xladdin.ooxml.cells import REL, Q
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ACTIVE_PARTS = {

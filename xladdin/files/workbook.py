@@ -22,9 +22,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
+from xladdin.engine.setting_cells import CELLS
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
+from xladdin.files.chartcache import refresh_caches
 from xladdin.files.charts import add_charts
-from xladdin.files.xmltext import clean_text
+from xladdin.ooxml.xlsxpatch import XlsxPatch
+from xladdin.ooxml.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan
 
@@ -276,6 +279,20 @@ def canonical_rows(raw: RawData) -> pd.DataFrame:
     return both.iloc[place.argsort(kind="stable")].reset_index(drop=True)
 
 
+def save_patch(patch: XlsxPatch, verify=None) -> None:
+    """Replace the file ``patch`` opened with the patched workbook, atomically (temp file,
+    rename), every chart's cached copy of its cells rebuilt from them (viewers that do not
+    recalculate show the new month too); ``verify(temp)`` may refuse at the last moment (the
+    workbook changed meanwhile)."""
+
+    def write(temp: str) -> None:
+        patch.edit_charts(refresh_caches)
+        patch.save(Path(temp))
+        patch.close()  # the rename needs the file closed (Windows)
+
+    write_atomic(patch.path, write, verify)
+
+
 def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
                   finish: Callable[[Path], None] | None = None) -> None:
     """Save ``book`` atomically with ``raw`` (canonical rows) as its 原始数据 table;
@@ -284,14 +301,13 @@ def save_with_raw(book: Workbook, raw: pd.DataFrame, path: Path, verify=None,
     The rows are written into the saved file as XML by ``XlsxPatch`` (vectorised), not cell
     by cell through openpyxl: a million rows take seconds.
     """
-    from xladdin.files.xlsxpatch import XlsxPatch
-
     def write(temp: str) -> None:
         staging = f"{temp}.plain"  # removed by write_atomic whatever happens
         book.save(staging)
         patch = XlsxPatch(Path(staging))
         try:
             patch.replace_rows(RAW_SHEET, raw, header_row=1, numeric={len(raw.columns) - 1})
+            patch.edit_charts(refresh_caches)
             patch.save(Path(temp))
         finally:
             patch.close()
@@ -305,12 +321,11 @@ def write_settings(book: Workbook, period: str | None, settings: Settings, scope
     """Fill 设置: the report month (None leaves it empty: the latest month in the data) and
     the options, with the product scope the raw rows were read under."""
     backend = OpenpyxlBackend(book)
-    jan_feb = "jan-feb" if settings.jan_feb else "auto"
     for name, value in (("SET_PERIOD", period), ("SET_NET_YOY", settings.net_yoy),
-                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", jan_feb), ("SET_SCOPE", scope)):
+                        ("SET_LANG", settings.lang), ("SET_JAN_FEB", settings.jan_feb), ("SET_SCOPE", scope)):
         sheet, row, col = backend.anchor(name)
         cell = book[sheet].cell(row, col)
-        cell.value, cell.data_type = value, "s"
+        cell.value, cell.data_type = CELLS[name].show(value), "s"
 
 
 def finished_name(path: Path, lang: str = "zh") -> Path:

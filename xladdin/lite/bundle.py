@@ -20,8 +20,8 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import xladdin
 from xladdin.excel.functions import FUNCTIONS, SCRIPTS, main_py_imports
+from xladdin.version import __version__
 
 #: Files and folders of the package (relative to it) that the Lite edition never imports.
 LEFT_OUT = {"cli.py", "__main__.py", "sample", "excel/addin.py", "excel/vba.py", "excel/ovba.py",
@@ -35,7 +35,7 @@ VERSION_LINE = re.compile(r'^XLADDIN_VERSION = "([^"]+)"$', re.M)
 def package_zip() -> bytes:
     """The xladdin package as the Lite edition needs it, zipped reproducibly (fixed order and
     dates, so the same code gives the same main.py)."""
-    root = Path(xladdin.__file__).parent
+    root = Path(__file__).parent.parent  # the package's folder
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for path in sorted(root.rglob("*")):
@@ -101,7 +101,7 @@ def main_py() -> str:
     encoded = "\n".join(textwrap.wrap(base64.b64encode(package_zip()).decode("ascii"), 100))
     functions = textwrap.fill(", ".join(n for n in names if n.isupper()), 92, initial_indent="    ",
                               subsequent_indent="    ")
-    return (HEADER.format(version=xladdin.__version__, functions=functions)
+    return (HEADER.format(version=__version__, functions=functions)
             + f'\n_XLADDIN_ZIP = """\n{encoded}\n"""\n\n_mount_xladdin(_XLADDIN_ZIP)\n\n'
             + main_py_imports())
 

@@ -1,5 +1,5 @@
 """The xlwings Lite part of a monthly workbook: main.py (with xladdin inside) and
-requirements.txt, stored as Excel stores them; ``xladdin lite update`` re-embeds them."""
+requirements.txt, stored as Excel stores them (``xladdin lite update``, in jobs/, re-embeds them)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from xladdin import __version__
 from xladdin.errors import XladdinError
 from xladdin.lite.bundle import embedded_version, main_py, registered_names
 from xladdin.lite.webextension import embed, extension_id, part_xml, read_properties
+from xladdin.version import __version__
 
 #: xlwings Lite's id in the Office add-in store.
 STORE_ID = "wa200008175"
@@ -74,7 +74,7 @@ def embed_lite(path: Path) -> None:
     """Give the workbook at ``path`` its xlwings Lite part (replacing any, keeping its ids and
     the analyst's requirements), and its CHIP_ formulas Excel's stored form."""
     path = Path(path)
-    previous = _properties(path)
+    previous = lite_part(path)
     if previous is not None and "main.py" not in previous:
         raise XladdinError(f"{path.name}: the workbook holds another Office add-in's part, not xlwings "
                            "Lite's; xladdin does not replace it")
@@ -93,30 +93,13 @@ def _is_xladdins(main: str) -> bool:
     return embedded_version(main) is not None or "from xladdin.lite import" in main
 
 
-def _properties(path: Path) -> dict[str, str] | None:
+def lite_part(path: Path) -> dict[str, str] | None:
+    """The properties of the workbook's Lite part (None: it has none); an unreadable file is
+    a sentence."""
     try:
         return read_properties(path)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         raise XladdinError(f"{path.name}: not a readable xlsx workbook; save it again in Excel") from None
-
-
-def update(path: Path) -> str:
-    """``xladdin lite update``: re-embed the installed xladdin's code in place, atomically;
-    every other part of the workbook is kept as it is (sheets with bare CHIP_ formulas get
-    Excel's stored form). Returns the line to print."""
-    from xladdin.files.lock import WorkbookLock
-    from xladdin.files.workbook import check_workbook
-
-    path = check_workbook(path)
-    with WorkbookLock(path) as lock:
-        before = _properties(path)
-        old = embedded_version(before.get("main.py", "")) if before else None
-        lock.check_unchanged()
-        embed_lite(path)
-    if before is None:
-        return f"{path.name}: added the xlwings Lite code of xladdin {__version__}"
-    was = f"xladdin {old}" if old else "a main.py that installed xladdin from an index"
-    return f"{path.name}: xlwings Lite code updated from {was} to xladdin {__version__}"
 
 
 def _version_key(version: str) -> tuple[int, ...]:

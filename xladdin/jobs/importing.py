@@ -30,8 +30,8 @@ from xladdin.engine.setting_cells import parse_scope_cell
 from xladdin.errors import Findings, XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.upgrade import upgrade
-from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook
-from xladdin.files.xlsxpatch import XlsxPatch
+from xladdin.files.workbook import FLOW_CN, canonical_rows, check_workbook, save_patch
+from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
     try:
         result.upgraded = upgrade(patch)
         patch.replace_rows(RAW_SHEET, rows, header_row=first_row - 1, numeric={keys.index("value_usd")})
-        patch.commit(lambda temp: lock.check_unchanged())
+        save_patch(patch, lambda temp: lock.check_unchanged())
     finally:
         patch.close()
     result.added, result.replaced = len(added), len(replaced)
