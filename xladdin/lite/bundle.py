@@ -24,8 +24,8 @@ from xladdin.excel.functions import FUNCTIONS, SCRIPTS, main_py_imports
 from xladdin.version import __version__
 
 #: Files and folders of the package (relative to it) that the Lite edition never imports.
-LEFT_OUT = {"cli.py", "__main__.py", "sample", "excel/addin.py", "excel/vba.py", "excel/ovba.py",
-            "excel/cfb.py", "files/ovba.py", "files/cfb.py", "files/word.py", "lite/bundle.py",
+LEFT_OUT = {"cli.py", "__main__.py", "jobs", "sample", "excel/addin.py", "excel/vba.py", "excel/ovba.py",
+            "excel/cfb.py", "files/word.py", "lite/bundle.py",
             "lite/workbook.py", "lite/webextension.py"}
 PACKED_SUFFIXES = {".py", ".csv", ".toml", ".json"}
 #: The line of main.py that says which xladdin it carries (``embedded_version`` reads it).
