@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from xladdin.report.figures import product_colour
+from xladdin.report.charts import product_colour
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

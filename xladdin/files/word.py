@@ -14,8 +14,8 @@ from pathlib import Path
 
 from xladdin.engine.scope import Scope
 from xladdin.files.workbook import write_atomic
+from xladdin.report.charts import product_colour
 from xladdin.report.document import DASH, Chart, ReportDocument, Table
-from xladdin.report.figures import product_colour
 
 FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).

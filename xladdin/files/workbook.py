@@ -23,7 +23,7 @@ from xladdin.engine.metrics import Engine, Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
-from xladdin.files.charts import add_charts
+from xladdin.files.xlsx_charts import add_charts
 from xladdin.files.xmltext import clean_text
 from xladdin.report.layout import SETTINGS_SHEET
 from xladdin.report.render import Block, Plan, Publication, apply, build_plan

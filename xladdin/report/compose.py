@@ -7,8 +7,8 @@ from __future__ import annotations
 from xladdin.engine.editions import word_set
 from xladdin.engine.metrics import Engine
 from xladdin.engine.tables import SPECS, product_list
+from xladdin.report.charts import ChartSpec, charts, words
 from xladdin.report.document import Chart, Cover, Paragraph, ReportDocument, Table, table_of
-from xladdin.report.figures import ChartSpec, charts, words
 from xladdin.report.narrative import text_row_kinds
 from xladdin.report.render import Plan, Publication, build_plan
 

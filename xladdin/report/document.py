@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from xladdin.engine.metrics import Engine
 from xladdin.engine.scope import Scope
 from xladdin.engine.tables import SPECS, compute_table, notes_of, span_header, table_words
-from xladdin.report.figures import ChartSpec
+from xladdin.report.charts import ChartSpec
 
 Value = str | float | int | None
 TEXT = "@"  # the number format of text

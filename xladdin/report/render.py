@@ -24,15 +24,15 @@ from xladdin.engine.tables import (
     product_list,
 )
 from xladdin.errors import XladdinError
-from xladdin.report.document import DASH, TEXT, table_of  # noqa: F401  (DASH: re-exported)
-from xladdin.report.document import Table as DocTable
-from xladdin.report.figures import (
+from xladdin.report.charts import (
     CHART_PAGES,
     HIST_BODY,
     history_head,
     history_rows,
 )
-from xladdin.report.figures import words as figure_words
+from xladdin.report.charts import words as figure_words
+from xladdin.report.document import DASH, TEXT, table_of  # noqa: F401  (DASH: re-exported)
+from xladdin.report.document import Table as DocTable
 from xladdin.report.layout import (
     DEFAULT_ISSUER,
     SETTINGS_SHEET,

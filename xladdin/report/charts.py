@@ -3,7 +3,7 @@
 The history block (``HIST_BODY``) has one row per month the data holds, so it grows as
 months are imported; every back end writes it from its anchor and sizes the name to it. A
 chart is a ``ChartSpec``: which block (by defined name) its categories and series read, and
-its words. The openpyxl back end (``files/charts.py``) turns specs into native Excel charts;
+its words. The openpyxl back end (``files/xlsx_charts.py``) turns specs into native Excel charts;
 the patcher keeps them pointing at the whole history when the block grows.
 """
 

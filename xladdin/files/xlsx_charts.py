@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 
 from xladdin.errors import XladdinError
-from xladdin.report.figures import (
+from xladdin.report.charts import (
     AXIS_PT,
     CHARTS_PER_PAGE,
     LABEL_PT,
