@@ -29,8 +29,7 @@ from xladdin.engine.scope import DEFAULT_SCOPE
 from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
 from xladdin.files.xlsxpatch import Q, XlsxPatch, _cell, _row, _set, _split_ref
-from xladdin.report.charts import HIST_BODY
-from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
+from xladdin.report.layout import DATA_NAME, HIST_BODY, SETTINGS_SHEET
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -27,11 +27,11 @@ from xladdin.engine.reference import load_reference
 from xladdin.engine.scope import scope_cell
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
 from xladdin.engine.tables import SPECS, notes_of
-from xladdin.report.charts import HIST_BODY
 from xladdin.report.layout import (
     DATA_FORMULA,
     DATA_NAME,
     DEFAULT_ISSUER,
+    HIST_BODY,
     MARGINS,
     RAW_TABLE,
     REGION_ROWS,
