@@ -1,9 +1,10 @@
 """The Word edition: the report as the lab publishes it, written from the report document.
 
 Cover, the text with each table after the paragraphs that discuss it (as the published
-report places them), then the charts as pictures (drawn with matplotlib from the data the
-workbook's charts read). Header and footer carry the report title and page numbers. An
-analyst edits the wording in Word and publishes; nothing in the file needs Python.
+report places them), then the charts as pictures (drawn with matplotlib from the data each
+chart of the document carries, which the workbook's charts read too). Header and footer carry
+the report title and page numbers. An analyst edits the wording in Word and publishes;
+nothing in the file needs Python.
 """
 
 from __future__ import annotations

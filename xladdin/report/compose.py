@@ -93,8 +93,9 @@ def report_document(engine: Engine, period: str, publication: Publication | None
                           *_data(spec, history_part, tables))
                     for n, spec in enumerate(specs, start=1))
     return ReportDocument(lang, period, cover, body, figure_words["word_heading"], figures,
-                          tuple(w["cover"]["page_of"]), engine.scope, figure_words["charts_title"],
-                          history_part, len(edition.spans), top)
+                          tuple(w["cover"]["page_of"]), engine.scope,
+                          charts_title=figure_words["charts_title"], history=history_part,
+                          spans=len(edition.spans), top=top)
 
 
 def _cover(engine: Engine, edition: Edition, period_words: dict, publication: Publication,
