@@ -174,7 +174,7 @@ def test_one_colour_per_product_in_every_edition_and_format(editions, products, 
             spec = chart.spec
             drawn.clear()
             chart_png(chart)
-            names = [str(r[0]) for r in plan.block(spec.block).values[:5]]
+            names = [str(r[0]) for r in plan.block(f"T{spec.table}_BODY").values[:5]]
             for name, colour in zip(names, drawn[0]):
                 assert by_code[code[name]] == {colour.lstrip("#").upper()}, name
 

@@ -335,7 +335,7 @@ def test_import_reads_downloads_under_the_workbooks_scope(tmp_path, cube, capsys
 
 def test_product_colours_come_from_the_scope(tmp_path):
     from xladdin.engine.scope import load_scope
-    from xladdin.report.figures import SPARE_COLOURS, product_colour
+    from xladdin.report.charts import SPARE_COLOURS, product_colour
 
     path = tmp_path / "litho.toml"
     path.write_text(USER_SCOPE.replace('colour = "2E8B8B"', 'colour = "123abc"'), encoding="utf-8")

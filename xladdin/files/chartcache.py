@@ -14,7 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from xladdin.ooxml.xlsxpatch import CellReader
-from xladdin.report.figures import product_colour
+from xladdin.report.charts import product_colour
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

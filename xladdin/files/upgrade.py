@@ -30,8 +30,7 @@ from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
 from xladdin.ooxml.cells import Q, cell_at, row_at, set_value, split_ref
 from xladdin.ooxml.xlsxpatch import XlsxPatch
-from xladdin.report.figures import HIST_BODY
-from xladdin.report.layout import DATA_NAME, SETTINGS_SHEET
+from xladdin.report.layout import DATA_NAME, HIST_BODY, SETTINGS_SHEET
 
 
 @dataclass(frozen=True)

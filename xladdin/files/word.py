@@ -1,9 +1,10 @@
 """The Word edition: the report as the lab publishes it, written from the report document.
 
 Cover, the text with each table after the paragraphs that discuss it (as the published
-report places them), then the charts as pictures (drawn with matplotlib from the data the
-workbook's charts read). Header and footer carry the report title and page numbers. An
-analyst edits the wording in Word and publishes; nothing in the file needs Python.
+report places them), then the charts as pictures (drawn with matplotlib from the data each
+chart of the document carries, which the workbook's charts read too). Header and footer carry
+the report title and page numbers. An analyst edits the wording in Word and publishes;
+nothing in the file needs Python.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 
 from xladdin.engine.scope import Scope
 from xladdin.files.workbook import write_atomic
+from xladdin.report.charts import product_colour
 from xladdin.report.document import DASH, Chart, ReportDocument, Table
-from xladdin.report.figures import product_colour
 
 FONT = "Microsoft YaHei"
 #: CJK fonts tried in order for the chart pictures (Windows, macOS, Linux).

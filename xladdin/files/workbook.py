@@ -25,11 +25,13 @@ from xladdin.engine.reference import load_reference
 from xladdin.engine.setting_cells import CELLS
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
 from xladdin.files.chartcache import refresh_caches
-from xladdin.files.charts import add_charts
+from xladdin.files.xlsx_charts import add_charts
 from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.ooxml.xmltext import clean_text
+from xladdin.report.compose import report_document
+from xladdin.report.document import ReportDocument
 from xladdin.report.layout import SETTINGS_SHEET
-from xladdin.report.render import Block, Plan, Publication, apply, build_plan
+from xladdin.report.render import Block, Plan, Publication, apply, plan_of
 
 FLOW_CN = {"export": "出口", "import": "进口"}
 
@@ -181,10 +183,14 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
 
 
 def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
-           forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
-    plan = build_plan(engine, period, publication, forced, span_groups)
+           forced: tuple[str, ...] = (), span_groups: int | None = None,
+           document: ReportDocument | None = None) -> Plan:
+    """Write a period's report into a workbook: the report document (``document``, where the
+    job has made it already for another format too) laid out into blocks, and its charts."""
+    document = document or report_document(engine, period, publication, forced)
+    plan = plan_of(document, span_groups)
     apply(plan, OpenpyxlBackend(book))
-    add_charts(book, plan.lang)
+    add_charts(book, plan.lang, [chart.spec for chart in document.charts])
     return plan
 
 

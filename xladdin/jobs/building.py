@@ -28,6 +28,8 @@ from xladdin.files.workbook import (
     save_with_raw,
     strip_to_finished,
 )
+from xladdin.report.compose import report_document
+from xladdin.report.document import ReportDocument
 from xladdin.report.layout import TOP_N
 from xladdin.report.pipeline import forced
 from xladdin.report.render import Plan, Publication
@@ -90,9 +92,10 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
+    document = report_document(engine, period, forced=forced(found))  # once, for every format
     plan = write_finished(engine, period, out, raw if include_raw else None, template,
-                          forced=forced(found))
-    written = write_word(engine, period, docx, pdf, forced=forced(found))
+                          forced=forced(found), document=document)
+    written = write_word(engine, period, docx, pdf, forced=forced(found), document=document)
     return Outcome([out, *written], period, engine, plan, found)
 
 
@@ -117,18 +120,18 @@ def check_word_fonts(word: Path | None, lang: str) -> None:
 
 
 def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None = None,
-               publication: Publication | None = None, forced: tuple[str, ...] = ()) -> list[Path]:
+               publication: Publication | None = None, forced: tuple[str, ...] = (),
+               document: ReportDocument | None = None) -> list[Path]:
     """The Word edition of a period's report document (in its edition's own shape, whatever
-    the workbook's), if asked for, and its PDF (made from a Word edition in a temporary
-    folder when only the PDF is asked for)."""
+    the workbook's; ``document`` where the job has made it already), if asked for, and its
+    PDF (made from a Word edition in a temporary folder when only the PDF is asked for)."""
     if docx is None and pdf is None:
         return []
     import tempfile
 
     from xladdin.files.word import write_docx
-    from xladdin.report.compose import report_document
 
-    report = report_document(engine, period, publication, forced)
+    report = document or report_document(engine, period, publication, forced)
 
     written = []
     if docx is not None:
@@ -150,7 +153,8 @@ def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None 
 
 def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
                    template: Path | None = None, publication: Publication | None = None,
-                   forced: tuple[str, ...] = (), then: Callable[[], None] | None = None) -> Plan:
+                   forced: tuple[str, ...] = (), then: Callable[[], None] | None = None,
+                   document: ReportDocument | None = None) -> Plan:
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
     save atomically (and only if the file holds values only). ``then`` runs once the copy is
     complete and before it takes its name (refresh commits the monthly workbook there, so a
@@ -158,7 +162,8 @@ def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None =
     for the edition (its language, its span groups); a restyled template has the monthly
     template's two span groups."""
     book = open_template(template, engine.edition(period), engine.settings.top_n)
-    plan = render(book, engine, period, publication, forced, span_groups=2 if template else None)
+    plan = render(book, engine, period, publication, forced, span_groups=2 if template else None,
+                  document=document)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
 

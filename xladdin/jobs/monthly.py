@@ -115,10 +115,11 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                 save_patch(patch, lambda temp: lock.check_unchanged())
 
             write_finished(engine, period, finished, raw if include_raw else None,
-                           publication=prepared.publication, forced=forced(found), then=commit)
+                           publication=prepared.publication, forced=forced(found), then=commit,
+                           document=prepared.document)
         finally:
             patch.close()
-    written = write_word(engine, period, docx, pdf, prepared.publication, forced(found))
+    written = write_word(engine, period, docx, pdf, prepared.publication, forced(found), prepared.document)
     return Outcome([path, finished, *written], period, engine, plan, found, notes,
                    upgraded)
 

@@ -5,9 +5,10 @@ it, and the figures with their data: what a reader sees, in the edition's own sh
 groups, its ranked places, its language). Writers for a format (the Word edition) read only
 this; none of them needs defined names, merged-cell conventions or the workbook's layout.
 
-Tables are made here from the engine's figures (``table_of``); the render plan lays them
-into the workbook's named blocks, the Word edition writes them as they are. ``compose.py``
-puts the whole document together.
+Tables are made here from the engine's figures (``table_of``); ``compose.py`` puts the whole
+document together, once per report. Every format is written from it by its own writer: the
+render plan lays it into the workbook's named blocks (``render.plan_of``), the Word edition
+(and its PDF) writes it as it is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from xladdin.engine.metrics import Engine
 from xladdin.engine.scope import Scope
 from xladdin.engine.tables import SPECS, compute_table, notes_of, span_header, table_words
-from xladdin.report.figures import ChartSpec
+from xladdin.report.charts import ChartSpec
 
 Value = str | float | int | None
 TEXT = "@"  # the number format of text
@@ -89,7 +90,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Chart:
-    """A figure: what to draw (kind, colours, axis title in ``spec``), its caption and data."""
+    """A figure: what to draw (kind, colours, axis title in ``spec``), its caption and data
+    (taken from the document's own history and tables)."""
 
     spec: ChartSpec
     caption: str
@@ -99,12 +101,32 @@ class Chart:
 
 @dataclass(frozen=True)
 class Cover:
+    """The cover: title, subtitle (the span, and the --force note of a forced report),
+    issuer, date, source, the notes on units and conventions, and the contents: each entry's
+    words and the part it names (``text``, ``table:N``, ``charts``, ``history``), which a
+    format turns into its own places (the workbook: a sheet and its first page)."""
+
     title: str
     subtitle: str
     issuer: str
     date: str
     contents_heading: str
     source: str
+    notes: tuple[str, ...] = ()
+    contents: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """The monthly history: its title and note, two header rows (a group's name over its
+    first column, None over the rest), one row per month (the month, then the figures of
+    ``engine.history.COLUMNS``; None where undefined) and the figures' number format."""
+
+    title: str
+    note: str
+    head: tuple[tuple[Value, ...], ...]
+    rows: tuple[tuple[Value, ...], ...]
+    format: str
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,10 @@ class ReportDocument:
     charts: tuple[Chart, ...]
     page_of: tuple[str, str, str]  # the footer's words around the page number and count
     scope: Scope | None = None  # the product scope (its words are in the text; its colours)
+    charts_title: str = ""  # the heading over the charts where they have a page of their own
+    history: History | None = None
+    spans: int = 2  # the span groups the tables show (1: the January–February issue)
+    top: int = 10  # the ranked places of tables 4–7
 
     @property
     def sections(self) -> list[str]:
@@ -129,10 +155,11 @@ class ReportDocument:
         return [t for t in self.body if isinstance(t, Table)]
 
 
-def table_of(engine: Engine, no: int, period: str, words: dict, products: str) -> Table:
+def table_of(engine: Engine, no: int, period: str, words: dict, products: str, body=None) -> Table:
     """Table ``no`` for one period in its edition's shape: its span groups, its ranked places
     (``settings.top_n``; places the data cannot fill stay as empty rows). ``words`` are the
-    edition's period words, ``products`` the product list of the notes."""
+    edition's period words, ``products`` the product list of the notes; ``body`` the table's
+    figures where already computed (``compute_tables``), else they are computed here."""
     spec, edition = SPECS[no], engine.edition(period)
     number = edition.words["number_format"]
     tw = table_words(spec, edition, words)
@@ -147,7 +174,7 @@ def table_of(engine: Engine, no: int, period: str, words: dict, products: str) -
     else:
         names = (tw.name_header, tw.value_header, tw.yoy_header)
         head = (tuple(groups), tuple(Cell(h) for h in names * len(spans)))
-    body = compute_table(engine, no, period)
+    body = compute_table(engine, no, period) if body is None else body
     rows: list[Row] = []
     if spec.kind in ("overview", "composition"):
         keys = ("value", "yoy") if spec.kind == "overview" else ("value", "share", "yoy")

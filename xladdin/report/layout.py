@@ -82,6 +82,7 @@ SETTINGS_SHEET = "设置"
 #: the Chinese edition's cover and text sheets (each edition names them in its words)
 COVER_SHEET, TEXT_SHEET = word_set("zh")["sheets"]["cover"], word_set("zh")["sheets"]["text"]
 TEXT_BODY = "TEXT_BODY"  # the text's rows on 正文: one cell per heading, paragraph or footnote
+HIST_BODY = "HIST_BODY"  # the monthly history's rows: it grows as months are imported
 #: the 设置 cells the template writes, with their labels and drop-down choices (the schema
 #: in ``engine/setting_cells.py`` holds each cell once)
 SETTING_NAMES = {cell.name: cell.label for cell in SETTING_CELLS}

@@ -393,7 +393,7 @@ class _Writer:
         products = self.join(products) if self.p.get("entries") else self.p["join"].join(products)
         return Item("footnote", self.p["footnote"].format(products=products))
 
-    def items(self, keep_slots: bool = False) -> list[Item]:
+    def items(self, keep_empty: bool = False) -> list[Item]:
         spans = self.spans
         out: list[Item] = []
         for heading, parts in self.p["sections"]:
@@ -404,7 +404,7 @@ class _Writer:
                 kind, _, flow = what.partition(":")
                 for span in ("month", "ytd"):
                     if span not in spans:  # a span not shown keeps its place, empty
-                        if keep_slots:
+                        if keep_empty:
                             out.append(Item("paragraph", ""))
                         continue
                     first = span == spans[0]
@@ -422,15 +422,15 @@ class _Writer:
 
 
 def draft(result: dict, lang: str = "zh", product_codes: dict[str, str] | None = None,
-          keep_slots: bool = False, scope: Scope | None = None) -> list[Item]:
+          keep_empty: bool = False, scope: Scope | None = None) -> list[Item]:
     """The report's text for a ``compute_tables`` result (all seven tables), checked.
 
     ``product_codes`` (HS6 → name, from the code list) feeds the classification footnote;
     without it the footnote names table 2's products. January has no separate year-to-date
-    paragraphs: the month is the year to date; ``keep_slots`` leaves an empty paragraph in
+    paragraphs: the month is the year to date; ``keep_empty`` leaves an empty paragraph in
     their place, so a sheet laid out for twelve months keeps its rows.
     """
-    items = _Writer(result, lang, product_codes, scope).items(keep_slots)
+    items = _Writer(result, lang, product_codes, scope).items(keep_empty)
     problems = check(items, result, lang)
     if problems:  # a wrong figure must never reach a reader
         raise XladdinError("the drafted text disagrees with the tables: " + "; ".join(problems))

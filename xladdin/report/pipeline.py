@@ -18,7 +18,9 @@ from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RawData
 from xladdin.engine.setting_cells import WORKBOOK_FORMAT, SheetSettings
 from xladdin.errors import Findings, XladdinError
-from xladdin.report.render import Plan, Publication, build_plan
+from xladdin.report.compose import report_document
+from xladdin.report.document import ReportDocument
+from xladdin.report.render import Plan, Publication, plan_of
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class PreparedReport:
     plan: Plan
     publication: Publication
     format: int  # the workbook's format, as 设置 says
+    #: the report document the plan is laid out from (the finished copy and the Word edition
+    #: are written from it too)
+    document: ReportDocument | None = None
 
 
 def forced(found: Findings) -> tuple[str, ...]:
@@ -53,8 +58,9 @@ def prepare_report(raw: RawData, sheet: SheetSettings, force: bool | None = None
         on_audit(found)
     stop_on_errors(found, force)
     publication = Publication.of(sheet.issuer, sheet.date)
-    plan = build_plan(engine, period, publication, forced(found), span_groups=2)
-    return PreparedReport(engine, period, found, plan, publication, sheet.format)
+    document = report_document(engine, period, publication, forced(found))
+    plan = plan_of(document, span_groups=2)
+    return PreparedReport(engine, period, found, plan, publication, sheet.format, document)
 
 
 def check_plan_names(plan: Plan, has: Callable[[str], bool], fmt: int) -> None:

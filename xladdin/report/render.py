@@ -1,40 +1,30 @@
 """The render plan and the back ends that apply it.
 
 A plan is plain data: a list of blocks, each a defined name, a 2-D list of values and a
-matching 2-D list of number formats. ``build_plan`` makes it from the engine; a back end
-(openpyxl here, xlwings in the add-in) only resolves names and writes blocks. Words come
-from the edition's word set; a January–February combined issue has one span group, and
-where it is written into a two-span workbook the second group is blanked.
+matching 2-D list of number formats. ``plan_of`` lays it out from the report document
+(``compose.report_document``: every word and figure is there); a back end (openpyxl here,
+xlwings in the add-in) only resolves names and writes blocks. A January–February combined
+issue has one span group, and where it is written into a two-span workbook the second group
+is blanked.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from xladdin.engine.editions import Edition
-from xladdin.engine.history import COLUMNS
+from xladdin.engine.editions import Edition, word_set
 from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import Scope
-from xladdin.engine.tables import (
-    compute_tables,
-    product_list,
-)
+from xladdin.engine.tables import product_list
 from xladdin.errors import XladdinError
-from xladdin.report.document import DASH, TEXT, table_of  # noqa: F401  (DASH: re-exported)
+from xladdin.report.charts import chart_pages
+from xladdin.report.compose import Publication, cover_date, report_document  # noqa: F401  (re-exported)
+from xladdin.report.document import DASH, TEXT, Paragraph, ReportDocument, table_of  # noqa: F401
 from xladdin.report.document import Table as DocTable
-from xladdin.report.figures import (
-    CHART_PAGES,
-    HIST_BODY,
-    history_head,
-    history_rows,
-)
-from xladdin.report.figures import words as figure_words
 from xladdin.report.layout import (
-    DEFAULT_ISSUER,
+    HIST_BODY,
     SETTINGS_SHEET,
     TEXT_BODY,
     TableLayout,
@@ -42,7 +32,7 @@ from xladdin.report.layout import (
     layouts,
     text_row_heights,
 )
-from xladdin.report.narrative import PHRASES, draft, text_row_kinds
+from xladdin.report.narrative import PHRASES, text_row_kinds
 
 NUMBER = "0.0;-0.0;0.0"
 Cell = str | float | int | None
@@ -69,49 +59,6 @@ class Plan:
 
     def block(self, name: str) -> Block:
         return next(b for b in self.blocks if b.name == name)
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Who publishes the report and when (the cover; editable in 设置)."""
-
-    issuer: str = DEFAULT_ISSUER
-    date: str = ""  # as the cover prints it; empty: the day the report is made
-
-    @classmethod
-    def of(cls, issuer: object = None, when: object = None) -> Publication:
-        """From 设置's cells as read: blank issuer → the default, a date (object, Excel serial
-        number or YYYY-MM-DD text) → 2025年8月24日, other text as written."""
-        text = "" if issuer is None else str(issuer).strip()
-        return cls(text or DEFAULT_ISSUER, cover_date(when))
-
-    def in_words(self, words: dict) -> tuple[str, str]:
-        """Issuer and date in an edition's words: the default issuer by its name in that
-        language, a date written 2025年8月24日 in that language's form."""
-        issuer = words["cover"]["issuer"] if self.issuer == DEFAULT_ISSUER else self.issuer
-        match = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", self.date)
-        if not match:
-            return issuer, self.date
-        year, month, day = map(int, match.groups())
-        return issuer, words["cover"]["date"].format(year=year, month=month, day=day,
-                                                     month_name=words["month_names"][month - 1])
-
-
-def cover_date(value: object) -> str:
-    """A publication date as the cover prints it (2025年8月24日); blank means today."""
-    if value in (None, ""):
-        value = date.today()
-    if isinstance(value, (int, float)) and not isinstance(value, bool) or \
-            isinstance(value, str) and re.fullmatch(r"\d{5}(\.\d+)?", value.strip()):
-        value = date(1899, 12, 30) + timedelta(days=int(float(value)))  # an Excel date serial
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?", value.strip())
-        if not match:
-            return value.strip()
-        value = date(*map(int, match.groups()))
-    if isinstance(value, (datetime, date)):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(value)
 
 
 def _head_block(table: DocTable, layout: TableLayout) -> list[list[Cell]]:
@@ -170,43 +117,25 @@ def text_heights(lang: str = "zh") -> list[float]:
 
 def report_pages(lang: str = "zh", spans: int = 2) -> dict[str, int]:
     """The first printed page of every report sheet (see ``layout.first_pages``)."""
-    return first_pages(text_heights(lang), CHART_PAGES, lang, spans)
+    return first_pages(text_heights(lang), chart_pages(), lang, spans)
 
 
-def text_block(engine: Engine, period: str, result: dict | None = None) -> Block:
-    """正文: the drafted text in the edition's language, one row per heading, paragraph or
-    footnote (where a span is not shown — January's year to date, the 1–2月 issue's month —
-    its paragraphs' rows stay empty)."""
-    result = result or compute_tables(engine, period)
-    codes = {code: engine.label("product", code) for code in engine.reference.product_names}
-    items = draft(result, lang=engine.edition(period).lang, product_codes=codes, keep_slots=True,
-                  scope=engine.scope)
-    return _text_block(TEXT_BODY, [[item.text] for item in items])
+def plan_of(document: ReportDocument, span_groups: int | None = None) -> Plan:
+    """The workbook's blocks laid out from the report document: cover, text, tables 1–7,
+    the charts' title and the monthly history, each under its defined name.
 
-
-def build_plan(engine: Engine, period: str, publication: Publication | None = None,
-               forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
-    """Every block of the workbook for one period: cover, text, tables 1–7.
-
-    ``forced``: the audit's errors a report was made despite (--force); the cover says so,
-    so such a workbook is never mistaken for a clean one. ``span_groups`` is the number of span
-    groups the target workbook's tables have (2 in the monthly template); by default the
-    edition's own (1 for the January–February issue).
+    ``span_groups`` is the number of span groups the target workbook's tables have (2 in the
+    monthly template); by default the document's own (1 for the January–February issue): a
+    group the document does not show stays blank. The cover's contents name parts; here each
+    becomes the first printed page of its sheet.
     """
-    publication = publication or Publication.of()
-    edition = engine.edition(period)
-    top = engine.settings.top_n
-    words = edition.period_words(period, top)
-    edition_words = edition.words
-    products = product_list(engine, edition)
-    blocks: list[Block] = [text_block(engine, period)]
-    sections = [heading for heading, _ in PHRASES[edition.lang]["sections"]]
-    text_sheet = edition_words["sheets"]["text"]
-    contents: list[list[Cell]] = [[edition_words["cover"]["contents_text"].format(
-        sheet=text_sheet, first=sections[0], last=sections[-1]), text_sheet]]
-    for no, layout in _layouts(edition, span_groups, top).items():
-        table = table_of(engine, no, period, words, products)
-        contents.append([table.title, layout.sheet])
+    lang = document.lang
+    spans = span_groups or document.spans
+    table_layouts = layouts(lang, spans, document.top)
+    text = [[piece.text] for piece in document.body if isinstance(piece, Paragraph)]
+    blocks: list[Block] = [_text_block(TEXT_BODY, text)]
+    for table in document.tables:
+        layout = table_layouts[table.no]
         blocks.append(_text_block(layout.name("TITLE"), [[table.title]]))
         blocks.append(_text_block(layout.name("HEAD"), _head_block(table, layout)))
         blocks.append(_block(layout.name("BODY"), _body_block(table, layout)))
@@ -214,39 +143,43 @@ def build_plan(engine: Engine, period: str, publication: Publication | None = No
         if layout.note_rows:
             notes += [""] * (layout.note_rows - len(notes))
             blocks.append(_text_block(layout.name("NOTES"), [[n] for n in notes]))
-    history = history_rows(engine)
-    chart_words = figure_words(edition.lang, edition.scope)
-    chart_sheet, history_sheet = edition_words["sheets"]["charts"], edition_words["sheets"]["history"]
+    history = document.history
+    assert history is not None, "a workbook needs the document's monthly history"
+    rows = [list(row) for row in history.rows]
     blocks += [
-        _text_block("CHART_TITLE", [[chart_words["charts_title"]]]),
-        _text_block("HIST_TITLE", [[chart_words["title"]]]),
-        _text_block("HIST_NOTE", [[chart_words["note"]]]),
-        _text_block("HIST_HEAD", history_head(edition.lang)),
-        Block(HIST_BODY, history,
-              [[TEXT] + [edition_words["number_format"]] * len(COLUMNS) for _ in history]),
+        _text_block("CHART_TITLE", [[document.charts_title]]),
+        _text_block("HIST_TITLE", [[history.title]]),
+        _text_block("HIST_NOTE", [[history.note]]),
+        _text_block("HIST_HEAD", [list(row) for row in history.head]),
+        Block(HIST_BODY, rows, [[TEXT] + [history.format] * (len(row) - 1) for row in rows]),
     ]
-    # data held only as ranges (the 1-2月 issue from a download without months) has no monthly history
-    first, last = (history[0][0], history[-1][0]) if history else ("—", "—")
-    contents += [[chart_words["charts_contents"].format(sheet=chart_sheet), chart_sheet],
-                 [chart_words["history_contents"].format(sheet=history_sheet, first=first, last=last),
-                  history_sheet]]
-    pages = report_pages(edition.lang, span_groups or len(edition.spans))
-    contents = [[title, pages[sheet]] for title, sheet in contents]
-    cover = edition_words["cover"]
-    issuer, published = publication.in_words(edition_words)
-    cover_notes = [str(words["cover_period"]), cover["unit"],
-                   edition_words["notes"][engine.settings.net_yoy].format(**words), cover["dash"]]
+    cover = document.cover
+    pages = first_pages(text_heights(lang), chart_pages(len(document.charts)), lang, spans)
+    sheets = word_set(lang)["sheets"]
+
+    def sheet_of(part: str) -> str:
+        kind, _, no = part.partition(":")
+        return table_layouts[int(no)].sheet if kind == "table" else sheets[kind]
+
+    contents: list[list[Cell]] = [[title, pages[sheet_of(part)]] for title, part in cover.contents]
     blocks += [
-        _text_block("COVER_TITLE", [[cover["title"]]]),
-        _text_block("COVER_SUBTITLE", [[cover["subtitle"].format(**words)
-                                        + (cover["forced"].format(n=len(forced)) if forced else "")]]),
-        _text_block("COVER_ISSUER", [[issuer]]),
-        _text_block("COVER_DATE", [[published]]),
-        _text_block("COVER_SOURCE", [[cover["source"]]]),
-        _text_block("COVER_NOTES", [[n] for n in cover_notes]),
+        _text_block("COVER_TITLE", [[cover.title]]),
+        _text_block("COVER_SUBTITLE", [[cover.subtitle]]),
+        _text_block("COVER_ISSUER", [[cover.issuer]]),
+        _text_block("COVER_DATE", [[cover.date]]),
+        _text_block("COVER_SOURCE", [[cover.source]]),
+        _text_block("COVER_NOTES", [[n] for n in cover.notes]),
         Block("COVER_CONTENTS", contents, [[TEXT, "0"] for _ in contents]),
     ]
-    return Plan(period, tuple(blocks), edition.lang, engine.scope)
+    return Plan(document.period, tuple(blocks), lang, document.scope)
+
+
+def build_plan(engine: Engine, period: str, publication: Publication | None = None,
+               forced: tuple[str, ...] = (), span_groups: int | None = None) -> Plan:
+    """Every block of the workbook for one period: the report document, laid out
+    (``plan_of``). A job that writes another format too makes the document once and lays
+    it out itself."""
+    return plan_of(report_document(engine, period, publication, forced), span_groups)
 
 
 class Backend(Protocol):

@@ -27,11 +27,11 @@ from xladdin.engine.reference import load_reference
 from xladdin.engine.scope import scope_cell
 from xladdin.engine.setting_cells import SETTING_CELLS, WORKBOOK_FORMAT
 from xladdin.engine.tables import SPECS, notes_of
-from xladdin.report.figures import HIST_BODY
 from xladdin.report.layout import (
     DATA_FORMULA,
     DATA_NAME,
     DEFAULT_ISSUER,
+    HIST_BODY,
     MARGINS,
     RAW_TABLE,
     REGION_ROWS,
@@ -269,7 +269,7 @@ def _history_sheet(book: Workbook, edition: Edition) -> None:
 
 
 def _chart_sheet(book: Workbook, edition: Edition) -> None:
-    """图表: a title; the charts are added when the report is rendered (files/charts.py)."""
+    """图表: a title; the charts are added when the report is rendered (files/xlsx_charts.py)."""
     sheet = edition.words["sheets"]["charts"]
     ws = book.create_sheet(sheet)
     ws.sheet_view.showGridLines = False

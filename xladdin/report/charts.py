@@ -1,10 +1,11 @@
-"""The monthly history sheet and the charts, described as data.
+"""The monthly history and the charts, described by what they show.
 
-The history block (``HIST_BODY``) has one row per month the data holds, so it grows as
-months are imported; every back end writes it from its anchor and sizes the name to it. A
-chart is a ``ChartSpec``: which block (by defined name) its categories and series read, and
-its words. The openpyxl back end (``files/charts.py``) turns specs into native Excel charts;
-the patcher keeps them pointing at the whole history when the block grows.
+The history is one row per month the data holds (``engine.history``), so it grows as months
+are imported. A chart is a ``ChartSpec``: its kind, words and colours, and what it shows —
+series of the monthly history, or the first span group's figures of a table (a table's
+products, its top places). The report document (``compose.py``) fills every chart with its
+data from its own history and tables; where a workbook's chart reads its cells is the
+workbook's concern (``files/xlsx_charts.py``), and the Word edition draws the data as they are.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ from xladdin.engine.editions import word_set
 from xladdin.engine.history import COLUMNS, GROUPS, monthly_history
 from xladdin.engine.metrics import Engine
 from xladdin.engine.scope import Scope, bundled_ids, load_scope
-from xladdin.report.layout import REGION_ROWS
-
-HIST_BODY = "HIST_BODY"
 
 
 def words(lang: str = "zh", scope: Scope | None = None) -> dict:
@@ -33,20 +31,23 @@ def chart_sheet(lang: str = "zh") -> str:
     return word_set(lang)["sheets"]["charts"]
 
 
+#: where a chart's data come from: the monthly history, or a table by its number
+HISTORY = 0
+
+
 @dataclass(frozen=True)
 class ChartSpec:
-    """One chart: its kind, title, and where its data sit (columns of a named block, 1-based;
-    ``first``/``count`` pick body rows, count None meaning every row)."""
+    """One chart: its kind, title and what it shows. ``table`` is the table whose first span
+    group it draws (``HISTORY``: the monthly history); each series is (what, title): a history
+    column (``engine.history.COLUMNS``) or a table's ``value``."""
 
+    key: str  # the chart's name in the words' [figures.chart_titles]
     kind: str  # column | line | pie | bar
     title: str
-    block: str
-    categories: int
-    series: tuple[tuple[int, str], ...]
-    first: int = 1
-    count: int | None = None
+    table: int
+    series: tuple[tuple[str, str], ...]
     y_title: str = ""
-    #: start at the first row where a series has a figure (YoY: the data's second year)
+    #: start at the first month where a series has a figure (YoY: the data's second year)
     from_first_value: bool = False
     #: one colour per series (a flow's colour); a pie colours its slices by product instead
     colours: tuple[str, ...] = ()
@@ -72,33 +73,37 @@ def product_colour(label: str, index: int = 0, scope: Scope | None = None) -> st
     return SPARE_COLOURS[index % len(SPARE_COLOURS)]
 
 
-_TOP_FIRST = REGION_ROWS + 3  # top-10 rows of tables 4/5 start after the regions and two labels
-#: each chart without its words: (title key, kind, block, series (column, series key), axis
-#: key, first row, row count)
+#: a ranking chart shows the first ten places (its title says so: 前十大, Top 10)
+RANKED_PLACES = 10
+#: each chart without its words: (title key, kind, what it draws (``HISTORY`` or a table),
+#: series (what, series key), axis key)
 _SHAPES = (
-    ("trade", "column", HIST_BODY, ((2, "export"), (4, "import")), "value", 1, None),
-    ("growth", "line", HIST_BODY, ((3, "export_yoy"), (5, "import_yoy")), "pct", 1, None),
-    ("export_products", "pie", "T2_BODY", ((2, "export"),), "", 1, 5),
-    ("import_products", "pie", "T3_BODY", ((2, "import"),), "", 1, 5),
-    ("export_partners", "bar", "T4_BODY", ((2, "export"),), "value", _TOP_FIRST, 10),
-    ("import_partners", "bar", "T5_BODY", ((2, "import"),), "value", _TOP_FIRST, 10),
+    ("trade", "column", HISTORY, (("month_export", "export"), ("month_import", "import")), "value"),
+    ("growth", "line", HISTORY, (("month_export_yoy", "export_yoy"), ("month_import_yoy", "import_yoy")),
+     "pct"),
+    ("export_products", "pie", 2, (("value", "export"),), ""),
+    ("import_products", "pie", 3, (("value", "import"),), ""),
+    ("export_partners", "bar", 4, (("value", "export"),), "value"),
+    ("import_partners", "bar", 5, (("value", "import"),), "value"),
 )
+#: how many charts a report has
+CHART_COUNT = len(_SHAPES)
+CHARTS_PER_PAGE = 3
+
+
+def chart_pages(count: int = CHART_COUNT) -> int:
+    """The printed pages ``count`` charts take, three to a page."""
+    return -(-count // CHARTS_PER_PAGE)
 
 
 def charts(lang: str = "zh", scope: Scope | None = None) -> tuple[ChartSpec, ...]:
     """The charts of an edition, in its words."""
     w = words(lang, scope)
-    return tuple(ChartSpec(kind, w["chart_titles"][key], block, 1,
-                           tuple((col, w["series"][name]) for col, name in series),
-                           first=first, count=count, y_title=w["axes"].get(axis, ""),
-                           from_first_value=kind == "line",
+    return tuple(ChartSpec(key, kind, w["chart_titles"][key], table,
+                           tuple((what, w["series"][name]) for what, name in series),
+                           y_title=w["axes"].get(axis, ""), from_first_value=kind == "line",
                            colours=tuple(FLOW_COLOURS[name.removesuffix("_yoy")] for _, name in series))
-                 for key, kind, block, series, axis, first, count in _SHAPES)
-
-
-CHARTS = charts()
-CHARTS_PER_PAGE = 3
-CHART_PAGES = -(-len(CHARTS) // CHARTS_PER_PAGE)
+                 for key, kind, table, series, axis in _SHAPES)
 
 
 def history_rows(engine: Engine) -> list[list]:

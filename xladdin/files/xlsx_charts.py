@@ -1,12 +1,17 @@
 """Native Excel charts (openpyxl's chart module) from the chart specs.
 
-Charts are added after the plan is written, when the history block's size is known; each
-series reads its cells through the block's defined name, so a chart shows what the sheet
-holds. openpyxl drops charts when it loads a workbook, so a restyled template gets them here
-too. Three charts fill an A4 page; a page break keeps each chart whole on paper.
+A spec says what a chart shows (``report/charts.py``); where its data sit in the workbook is
+said here (``cells_of``: a block by its defined name, its columns and rows). Charts are added
+after the plan is written, when the history block's size is known; each series reads its
+cells through the block's defined name, so a chart shows what the sheet holds. openpyxl
+drops charts when it loads a workbook, so a restyled template gets them here too. Three
+charts fill an A4 page; a page break keeps each chart whole on paper.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, PieChart
@@ -32,20 +37,52 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 
+from xladdin.engine.history import COLUMNS
+from xladdin.engine.tables import SPECS
 from xladdin.errors import XladdinError
-from xladdin.report.figures import (
+from xladdin.report.charts import (
     AXIS_PT,
     CHARTS_PER_PAGE,
+    HISTORY,
     LABEL_PT,
+    RANKED_PLACES,
     TITLE_PT,
     ChartSpec,
     charts,
     product_colour,
 )
+from xladdin.report.layout import HIST_BODY, REGION_ROWS
 
 WIDTH_CM, HEIGHT_CM = 16.5, 7.0
 ROWS_PER_CHART = 15  # rows of 15 pt (7.9 cm) a chart and its gap take
 PER_PAGE = CHARTS_PER_PAGE
+
+
+@dataclass(frozen=True)
+class ChartCells:
+    """Where a chart's data sit in the workbook: a block (by defined name), its category
+    column and one column per series (1-based, in the block), the first row of the block
+    to read and how many rows (None: to the block's end; never past it)."""
+
+    block: str
+    categories: int
+    series: tuple[int, ...]
+    first: int = 1
+    count: int | None = None
+
+
+def cells_of(spec: ChartSpec) -> ChartCells:
+    """A chart's cells: a history chart reads its columns of HIST_BODY, every month; a table
+    chart the names and the first span group's values (column 2) of a table's body, a
+    ranking's from its top places (after the region rows and the two section rows)."""
+    if spec.table == HISTORY:
+        return ChartCells(HIST_BODY, 1, tuple(2 + COLUMNS.index(what) for what, _ in spec.series))
+    table = SPECS[spec.table]
+    columns = tuple(2 for _ in spec.series)  # a table's value: the first span group's, after the name
+    if table.kind != "ranking":
+        return ChartCells(f"T{table.no}_BODY", 1, columns)
+    first = REGION_ROWS + 3 if table.regions else 1
+    return ChartCells(f"T{table.no}_BODY", 1, columns, first, RANKED_PLACES)
 
 
 def block_area(book: Workbook, name: str) -> tuple[str, int, int, int, int]:
@@ -113,29 +150,30 @@ def _categories(ws, col: int, first: int, last: int) -> AxDataSource:
     return AxDataSource(strRef=StrRef(f=_ref(ws, col, first, last), strCache=cache))
 
 
-def first_value_row(ws, spec: ChartSpec, c1: int, first: int, last: int) -> int:
+def first_value_row(ws, where: ChartCells, c1: int, first: int, last: int) -> int:
     """The first row of ``first``..``last`` where a series has a figure (``first`` if none)."""
     for r in range(first, last + 1):
-        if any(_number(ws.cell(r, c1 + col - 1).value) is not None for col, _ in spec.series):
+        if any(_number(ws.cell(r, c1 + col - 1).value) is not None for col in where.series):
             return r
     return first
 
 
 def _chart(book: Workbook, spec: ChartSpec):
-    sheet, c1, r1, _, r2 = block_area(book, spec.block)
+    where = cells_of(spec)
+    sheet, c1, r1, _, r2 = block_area(book, where.block)
     ws = book[sheet]
-    first = r1 + spec.first - 1
-    last = r2 if spec.count is None else first + spec.count - 1
+    first = r1 + where.first - 1
+    last = r2 if where.count is None else min(first + where.count - 1, r2)
     if spec.from_first_value:
-        first = first_value_row(ws, spec, c1, first, last)
+        first = first_value_row(ws, where, c1, first, last)
     chart = {"column": lambda: BarChart(), "bar": lambda: BarChart(), "line": LineChart,
              "pie": PieChart}[spec.kind]()
     if spec.kind in ("column", "bar"):
         chart.type = "col" if spec.kind == "column" else "bar"
         chart.gapWidth = 60 if spec.kind == "column" else 40
     fmt = "0.0"
-    categories = _categories(ws, c1 + spec.categories - 1, first, last)
-    for k, (col, title) in enumerate(spec.series):
+    categories = _categories(ws, c1 + where.categories - 1, first, last)
+    for k, (col, (_, title)) in enumerate(zip(where.series, spec.series)):
         series = Series(idx=k, order=k, tx=SeriesLabel(v=title), cat=categories,
                         val=_values(ws, c1 + col - 1, first, last, fmt))
         if spec.kind != "pie" and k < len(spec.colours):
@@ -144,7 +182,7 @@ def _chart(book: Workbook, spec: ChartSpec):
     chart.title = _title(spec.title, TITLE_PT, bold=True)
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
     if spec.kind == "pie":
-        names = [ws.cell(r, c1 + spec.categories - 1).value for r in range(first, last + 1)]
+        names = [ws.cell(r, c1 + where.categories - 1).value for r in range(first, last + 1)]
         series = chart.series[0]
         series.dPt = [DataPoint(idx=i, spPr=_fill(product_colour(name, i))) for i, name in enumerate(names)]
         # percent labels outside the pie, with leader lines: small slices do not collide
@@ -184,16 +222,17 @@ def _chart(book: Workbook, spec: ChartSpec):
     return chart
 
 
-def add_charts(book: Workbook, lang: str = "zh") -> None:
-    """Put every chart of the edition on its charts sheet, found by its title's defined name
-    (the sheet is named in the edition's language; a workbook without one gets none)."""
+def add_charts(book: Workbook, lang: str = "zh", specs: Sequence[ChartSpec] | None = None) -> None:
+    """Put every chart of the edition (``specs``: the report document's) on its charts sheet,
+    found by its title's defined name (the sheet is named in the edition's language; a
+    workbook without one gets none)."""
     if book.defined_names.get("CHART_TITLE") is None:
         return
     sheet = block_area(book, "CHART_TITLE")[0]
     if sheet not in book.sheetnames:
         return
     ws = book[sheet]
-    specs = charts(lang)
+    specs = charts(lang) if specs is None else specs
     ws._charts.clear()
     ws.row_breaks.brk = []
     for i, spec in enumerate(specs):
