@@ -104,6 +104,34 @@ def test_ribbon_enters_again_every_formula_that_calls_a_chip_function(live):
     assert wb["表1"]["K43"].value == '=_xldudf_CHIP_VALUE(数据,"出口")'
 
 
+def test_ribbon_writes_the_workbook_finished_copy_and_word_edition_from_one_document(live, monkeypatch):
+    """The button computes each table once, as refresh does: the live workbook's blocks, the
+    finished copy and the Word edition all come from the one report document."""
+    from xladdin.engine import tables
+    from xladdin.errors import XladdinError as Refused
+    from xladdin.excel.addin import refresh_book
+    from xladdin.files import pdf
+    from xladdin.report import document as document_module
+
+    calls: list[int] = []
+    real = tables.compute_table
+
+    def counted(engine, no, period):
+        calls.append(no)
+        return real(engine, no, period)
+
+    def no_converter():  # no PDF here: the Word edition is enough to count
+        raise Refused("no converter")
+
+    monkeypatch.setattr(tables, "compute_table", counted)
+    monkeypatch.setattr(document_module, "compute_table", counted)
+    monkeypatch.setattr(pdf, "converter", no_converter)
+    assert refresh_book(live) is not None
+    finished = Path(live.fullname).with_name("月报_发布版.xlsx")
+    assert finished.exists() and finished.with_suffix(".docx").exists()
+    assert sorted(calls) == sorted(tables.SPECS)  # 1…7, each once
+
+
 def test_ribbon_resizes_the_history_to_the_months_held(live):
     """A history longer or shorter than its name (months imported or removed since the last
     refresh): the rows are written or cleared and the name follows, as Excel's Name.RefersTo."""
