@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,19 @@ def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import(tmp_path
 @pytest.mark.parametrize("name", sorted(modules()))
 def test_every_module_imports(name):
     importlib.import_module(name)
+
+
+def test_every_function_and_class_of_the_package_is_used():
+    """No code left behind: each top-level function and class of the package is named
+    somewhere besides its definition (the package, its tests, benchmarks or docs scripts)."""
+    root = PACKAGE.parent
+    texts = [p.read_text(encoding="utf-8") for folder in ("xladdin", "tests", "benchmarks", "docs")
+             for p in (root / folder).rglob("*.py") if "node_modules" not in p.parts]
+    unused = []
+    for name, path in modules().items():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                word = re.compile(rf"\b{re.escape(node.name)}\b")
+                if sum(len(word.findall(text)) for text in texts) < 2:  # the definition only
+                    unused.append(f"{name}.{node.name}")
+    assert unused == []

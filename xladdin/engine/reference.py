@@ -34,11 +34,6 @@ def normalize_name(names: pd.Series) -> pd.Series:
     return names.astype("str").str.strip().str.translate(_FULLWIDTH)
 
 
-def normalize_one(name: str) -> str:
-    """``normalize_name`` for a single name (what a person types in a cell)."""
-    return name.strip().translate(_FULLWIDTH)
-
-
 def name_key(names: pd.Series) -> pd.Series:
     """Names as looked up: ``normalize_name``, lower case, without dots, commas, apostrophes
     and dashes ('Hong Kong, China', 'hong kong china' and 'HongKong China' agree)."""

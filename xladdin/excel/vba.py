@@ -57,12 +57,6 @@ def xlwings_dir() -> Path:
     return Path(xlwings.__file__).parent
 
 
-def xlwings_version() -> str:
-    import xlwings
-
-    return xlwings.__version__
-
-
 def runtime_source(project_name: str = PROJECT_NAME) -> str:
     """xlwings' custom add-in module, with the add-in's own project name."""
     path = xlwings_dir() / "xlwings_custom_addin.bas"

@@ -23,14 +23,6 @@ def words(lang: str = "zh", scope: Scope | None = None) -> dict:
     return word_set(lang, scope)["figures"]
 
 
-def history_sheet(lang: str = "zh") -> str:
-    return word_set(lang)["sheets"]["history"]
-
-
-def chart_sheet(lang: str = "zh") -> str:
-    return word_set(lang)["sheets"]["charts"]
-
-
 #: where a chart's data come from: the monthly history, or a table by its number
 HISTORY = 0
 
