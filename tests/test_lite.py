@@ -454,6 +454,21 @@ def test_lite_update_re_embeds_the_code_and_keeps_every_other_part(tmp_path, cap
     assert zip64_marked(OLD_LITE) and not zip64_marked(work)  # 0.1.0's ZIP64 local header is gone
 
 
+def test_lite_update_fills_a_lite_part_whose_main_py_is_blank(tmp_path, capsys):
+    """A Lite part with no code at all (main.py emptied in Lite's editor) is nobody's code: it
+    gets xladdin's, as a workbook without the part does; only code of another program is refused."""
+    from xladdin.lite.webextension import embed, extension_id, part_xml
+
+    work = tmp_path / "blank.xlsx"
+    shutil.copy(OLD_LITE, work)
+    embed(work, part_xml(STORE_ID, extension_id(work), {**read_properties(work), "main.py": " \n"}))
+    assert read_properties(work)["main.py"] == " \n"
+    assert main(["lite", "update", str(work)]) == 0
+    assert read_properties(work)["main.py"] == main_py()
+    assert capsys.readouterr().out.strip() == \
+        f"blank.xlsx: added the xlwings Lite code of xladdin {lite_version()}"
+
+
 def zip64_marked(path) -> list[str]:
     """Members whose local header claims ZIP64 (version 4.5, 0xFFFFFFFF sizes or an extra)."""
     import struct

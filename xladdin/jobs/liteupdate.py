@@ -21,7 +21,7 @@ def update_lite(path: Path) -> str:
         old = embedded_version(before.get("main.py", "")) if before else None
         lock.check_unchanged()
         embed_lite(path)
-    if before is None:
+    if before is None or not before.get("main.py", "").strip():  # no code to update: added
         return f"{path.name}: added the xlwings Lite code of xladdin {__version__}"
     was = f"xladdin {old}" if old else "a main.py that installed xladdin from an index"
     return f"{path.name}: xlwings Lite code updated from {was} to xladdin {__version__}"

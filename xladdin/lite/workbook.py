@@ -78,7 +78,7 @@ def embed_lite(path: Path) -> None:
     if previous is not None and "main.py" not in previous:
         raise XladdinError(f"{path.name}: the workbook holds another Office add-in's part, not xlwings "
                            "Lite's; xladdin does not replace it")
-    if previous is not None and not _is_xladdins(previous["main.py"]):
+    if previous is not None and previous["main.py"].strip() and not _is_xladdins(previous["main.py"]):
         raise XladdinError(f"{path.name}: its xlwings Lite code (main.py) is not xladdin's, and xladdin "
                            "does not replace another program's code; make a monthly workbook with "
                            "'xladdin init WORKBOOK.xlsx RAW... --lite' instead")
@@ -89,7 +89,8 @@ def embed_lite(path: Path) -> None:
 
 def _is_xladdins(main: str) -> bool:
     """Whether a workbook's main.py is xladdin's: it carries the package (0.2.0 on), or it
-    imports the functions from an installed xladdin (0.1.0)."""
+    imports the functions from an installed xladdin (0.1.0). A blank main.py is no one's
+    code: ``embed_lite`` fills it as it would a workbook without the part."""
     return embedded_version(main) is not None or "from xladdin.lite import" in main
 
 
