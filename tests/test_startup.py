@@ -40,3 +40,16 @@ def test_the_probe_sees_a_command_that_reads_data_load_pandas():
                                  "main(['tables', '--demo', '--period', '2025-07', '--table', '1'])")
     assert done.returncode == 0, done.stderr
     assert "pandas" in modules and "出口" in done.stdout
+
+
+def test_the_version_is_written_once():
+    """pyproject.toml takes the version from xladdin/version.py (what the Lite header, the
+    add-in and the raw cache name), so the installed package's metadata says the same."""
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from xladdin.version import __version__
+
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'dynamic = ["version"]' in text and 'attr = "xladdin.version.__version__"' in text
+    assert version("xladdin") == __version__

@@ -86,7 +86,8 @@ FUNCTIONS: tuple[CellFunction, ...] = (
         makes_data=True),
     CellFunction(
         "CHIP_VALUE",
-        f"HS 8542 trade value in 亿美元 for a month or January to the month; {ONE_OF}.",
+        f"Trade value in 亿美元 of the data's product scope (chips, HS 8542, by default) for a month "
+        f"or January to the month; {ONE_OF}.",
         FIGURE_ARGS, "figure", ("value",)),
     CellFunction(
         "CHIP_YOY",
@@ -100,8 +101,8 @@ FUNCTIONS: tuple[CellFunction, ...] = (
         FIGURE_ARGS, "figure", ("mom",)),
     CellFunction(
         "CHIP_SHARE",
-        "Share in % of the flow's HS 8542 total for the same period (占比); the same arguments "
-        "as CHIP_VALUE.",
+        "Share in % of the flow's total over the data's product scope for the same period (占比); "
+        "the same arguments as CHIP_VALUE.",
         FIGURE_ARGS, "figure", ("share",)),
     CellFunction(
         "CHIP_SERIES",
