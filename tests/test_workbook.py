@@ -437,7 +437,7 @@ def test_cover_issuer_and_date_come_from_settings(tmp_path):
 def test_publication_date_forms():
     from datetime import date, datetime
 
-    from xladdin.report.render import Publication, cover_date
+    from xladdin.report.compose import Publication, cover_date
 
     assert cover_date(datetime(2025, 8, 24, 9)) == cover_date("2025/8/24") == "2025年8月24日"
     assert cover_date(45893) == cover_date("45893") == "2025年8月24日"  # Excel's serial number

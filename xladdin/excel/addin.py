@@ -140,7 +140,7 @@ def _refresh(book: Any) -> RefreshOutcome:
         raise XladdinError("the tables are refreshed, but the workbook has never been saved, so the "
                            "finished copy has no folder: save the workbook and click 刷新月报 again")
     finished = finished_name(Path(book.fullname), engine.settings.lang)
-    write_finished(engine, period, finished, publication=prepared.publication, document=prepared.document)
+    write_finished(engine, prepared.document, finished)
     warnings = [f.line() for f in found if f.severity == "warning"]
     pdf: Path | None = finished.with_suffix(".pdf")
     try:  # the PDF beside the finished copy; without Word or LibreOffice the rest still stands
@@ -148,8 +148,7 @@ def _refresh(book: Any) -> RefreshOutcome:
     except XladdinError as exc:
         warnings.append(str(exc))
         pdf = None
-    write_word(engine, period, finished.with_suffix(".docx"), pdf, prepared.publication,
-               document=prepared.document)  # every format from the one report document
+    write_word(prepared.document, finished.with_suffix(".docx"), pdf)  # every format from one document
     # Last, once every copy is written: the file's =CHIP_* calls, bound to the loaded add-in
     # (Excel recomputes them as they are entered, calling the cell functions' Python).
     rebind_cell_functions(book)

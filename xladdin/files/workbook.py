@@ -19,7 +19,7 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from xladdin.engine.metrics import Engine, Settings
+from xladdin.engine.metrics import Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
 from xladdin.engine.setting_cells import CELLS
@@ -28,10 +28,9 @@ from xladdin.files.chartcache import refresh_caches
 from xladdin.files.xlsx_charts import add_charts
 from xladdin.ooxml.xlsxpatch import XlsxPatch
 from xladdin.ooxml.xmltext import clean_text
-from xladdin.report.compose import report_document
 from xladdin.report.document import ReportDocument
 from xladdin.report.layout import SETTINGS_SHEET
-from xladdin.report.render import Block, Plan, Publication, apply, plan_of
+from xladdin.report.render import Block, Plan, apply, plan_of
 
 FLOW_CN = {"export": "出口", "import": "进口"}
 
@@ -182,12 +181,9 @@ def write_atomic(path: Path, write, verify=None, suffix: str = ".xlsx") -> None:
                 os.remove(leftover)
 
 
-def render(book: Workbook, engine: Engine, period: str, publication: Publication | None = None,
-           forced: tuple[str, ...] = (), span_groups: int | None = None,
-           document: ReportDocument | None = None) -> Plan:
-    """Write a period's report into a workbook: the report document (``document``, where the
-    job has made it already for another format too) laid out into blocks, and its charts."""
-    document = document or report_document(engine, period, publication, forced)
+def render(book: Workbook, document: ReportDocument, span_groups: int | None = None) -> Plan:
+    """Write a report into a workbook: its document laid out into blocks (``span_groups``: the
+    workbook's, by default the edition's own), and its charts."""
     plan = plan_of(document, span_groups)
     apply(plan, OpenpyxlBackend(book))
     add_charts(book, plan.lang, [chart.spec for chart in document.charts])

@@ -32,7 +32,7 @@ from xladdin.report.compose import report_document
 from xladdin.report.document import ReportDocument
 from xladdin.report.layout import TOP_N
 from xladdin.report.pipeline import forced
-from xladdin.report.render import Plan, Publication
+from xladdin.report.render import Plan
 from xladdin.report.template import make_template
 
 
@@ -93,9 +93,8 @@ def build(raw_paths: list[Path], out: Path, period: str | None = None, settings:
     stop_on_errors(found, force)
     progress(f"computing tables for {period}")
     document = report_document(engine, period, forced=forced(found))  # once, for every format
-    plan = write_finished(engine, period, out, raw if include_raw else None, template,
-                          forced=forced(found), document=document)
-    written = write_word(engine, period, docx, pdf, forced=forced(found), document=document)
+    plan = write_finished(engine, document, out, raw if include_raw else None, template)
+    written = write_word(document, docx, pdf)
     return Outcome([out, *written], period, engine, plan, found)
 
 
@@ -119,19 +118,15 @@ def check_word_fonts(word: Path | None, lang: str) -> None:
         require_cjk_font()
 
 
-def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None = None,
-               publication: Publication | None = None, forced: tuple[str, ...] = (),
-               document: ReportDocument | None = None) -> list[Path]:
-    """The Word edition of a period's report document (in its edition's own shape, whatever
-    the workbook's; ``document`` where the job has made it already), if asked for, and its
-    PDF (made from a Word edition in a temporary folder when only the PDF is asked for)."""
+def write_word(report: ReportDocument, docx: Path | None, pdf: Path | None = None) -> list[Path]:
+    """The Word edition of a report document (in its edition's own shape, whatever the
+    workbook's), if asked for, and its PDF (made from a Word edition in a temporary folder when
+    only the PDF is asked for)."""
     if docx is None and pdf is None:
         return []
     import tempfile
 
     from xladdin.files.word import write_docx
-
-    report = document or report_document(engine, period, publication, forced)
 
     written = []
     if docx is not None:
@@ -151,19 +146,16 @@ def write_word(engine: Engine, period: str, docx: Path | None, pdf: Path | None 
     return written
 
 
-def write_finished(engine: Engine, period: str, out: Path, raw: RawData | None = None,
-                   template: Path | None = None, publication: Publication | None = None,
-                   forced: tuple[str, ...] = (), then: Callable[[], None] | None = None,
-                   document: ReportDocument | None = None) -> Plan:
+def write_finished(engine: Engine, document: ReportDocument, out: Path, raw: RawData | None = None,
+                   template: Path | None = None, then: Callable[[], None] | None = None) -> Plan:
     """The reader's values-only workbook: render, drop settings (and raw data unless given),
     save atomically (and only if the file holds values only). ``then`` runs once the copy is
     complete and before it takes its name (refresh commits the monthly workbook there, so a
     copy that cannot be written leaves the workbook as it was). The bundled template is made
     for the edition (its language, its span groups); a restyled template has the monthly
-    template's two span groups."""
-    book = open_template(template, engine.edition(period), engine.settings.top_n)
-    plan = render(book, engine, period, publication, forced, span_groups=2 if template else None,
-                  document=document)
+    template's two span groups. ``engine`` gives the template its edition and ranked places."""
+    book = open_template(template, engine.edition(document.period), engine.settings.top_n)
+    plan = render(book, document, span_groups=2 if template else None)
     strip_to_finished(book, include_raw=raw is not None)
     progress(f"writing {out.name}")
 

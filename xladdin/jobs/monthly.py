@@ -36,8 +36,9 @@ from xladdin.jobs.building import (
     write_word,
 )
 from xladdin.ooxml.xlsxpatch import XlsxPatch
+from xladdin.report.compose import report_document
 from xladdin.report.layout import TOP_N
-from xladdin.report.pipeline import forced, prepare_report
+from xladdin.report.pipeline import prepare_report
 from xladdin.report.render import Block, apply
 from xladdin.report.template import make_template
 
@@ -66,7 +67,7 @@ def init(out: Path, raw_paths: list[Path], period: str | None = None,
     write_settings(book, parse_period(chosen) if chosen else None, engine.settings,  # empty: latest
                    scope_cell(engine.scope))
     found = audit(engine.model, period, jan_feb=engine.settings.jan_feb)
-    plan = render(book, engine, period, span_groups=2)
+    plan = render(book, report_document(engine, period), span_groups=2)
     progress(f"writing {out.name}")
     finish = None
     if lite:
@@ -114,12 +115,11 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                 progress(f"saving {path.name}")
                 save_patch(patch, lambda temp: lock.check_unchanged())
 
-            write_finished(engine, period, finished, raw if include_raw else None,
-                           publication=prepared.publication, forced=forced(found), then=commit,
-                           document=prepared.document)
+            write_finished(engine, prepared.document, finished, raw if include_raw else None,
+                           then=commit)
         finally:
             patch.close()
-    written = write_word(engine, period, docx, pdf, prepared.publication, forced(found), prepared.document)
+    written = write_word(prepared.document, docx, pdf)
     return Outcome([path, finished, *written], period, engine, plan, found, notes,
                    upgraded)
 

@@ -18,9 +18,9 @@ from xladdin.engine.metrics import Engine
 from xladdin.engine.raw import RawData
 from xladdin.engine.setting_cells import WORKBOOK_FORMAT, SheetSettings
 from xladdin.errors import Findings, XladdinError
-from xladdin.report.compose import report_document
+from xladdin.report.compose import Publication, report_document
 from xladdin.report.document import ReportDocument
-from xladdin.report.render import Plan, Publication, plan_of
+from xladdin.report.render import Plan, plan_of
 
 
 @dataclass(frozen=True)

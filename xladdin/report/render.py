@@ -20,7 +20,7 @@ from xladdin.engine.scope import Scope
 from xladdin.engine.tables import product_list
 from xladdin.errors import XladdinError
 from xladdin.report.charts import chart_pages
-from xladdin.report.compose import Publication, cover_date, report_document  # noqa: F401  (re-exported)
+from xladdin.report.compose import Publication, report_document
 from xladdin.report.document import DASH, TEXT, Paragraph, ReportDocument, table_of  # noqa: F401
 from xladdin.report.document import Table as DocTable
 from xladdin.report.layout import (
