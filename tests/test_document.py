@@ -72,6 +72,36 @@ def test_workbook_charts_read_the_documents_chart_data(tmp_path, settings, perio
         assert chart.categories and any(v is not None for _, values in chart.series for v in values)
 
 
+def chart_titles(path: Path) -> list[str]:
+    """The title of every chart part of a written workbook, in order."""
+    A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        parts = sorted((n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)),
+                       key=lambda n: int(re.search(r"\d+", n).group()))
+        return ["".join(t.text or "" for t in etree.fromstring(z.read(n)).find(f"{C}chart/{C}title").iter(f"{A}t"))
+                for n in parts]
+
+
+@pytest.mark.parametrize(("settings", "zh_bars", "en_bars"), [
+    (Settings(), "当月前十大出口目的地（亿美元）", "Top 10 export destinations, the month (USD 100 million)"),
+    (Settings(top_n=5), "当月前五大出口目的地（亿美元）", "Top 5 export destinations, the month (USD 100 million)"),
+    (Settings(top_n=15), "当月前十大出口目的地（亿美元）", "Top 10 export destinations, the month (USD 100 million)"),
+])
+def test_ranking_charts_name_the_places_they_draw(tmp_path, settings, zh_bars, en_bars):
+    """A bar chart draws at most ten places, fewer where the report ranks fewer, and its
+    title says how many (前五大 over five bars, never 前十大), in the workbook and Word alike."""
+    for lang, expected in (("zh", zh_bars), ("en", en_bars)):
+        chosen = Settings(lang=lang, top_n=settings.top_n)
+        out = tmp_path / f"{lang}.xlsx"
+        build([sample_path()], out, "2025-07", chosen)
+        document = report_document(demo(chosen), "2025-07")
+        bars = next(c for c in document.charts if c.spec.key == "export_partners")
+        assert bars.spec.title == expected
+        assert len(bars.categories) == min(settings.top_n, 10)
+        assert chart_titles(out)[4] == expected
+        assert expected in bars.caption
+
+
 def test_document_charts_hold_the_raw_sums():
     """Independently of the code: the monthly chart's July exports and the export partners'
     bars are the plain sums of the sample's rows (亿美元)."""

@@ -186,7 +186,7 @@ def render(book: Workbook, document: ReportDocument, span_groups: int | None = N
     workbook's, by default the edition's own), and its charts."""
     plan = plan_of(document, span_groups)
     apply(plan, OpenpyxlBackend(book))
-    add_charts(book, plan.lang, [chart.spec for chart in document.charts])
+    add_charts(book, [chart.spec for chart in document.charts])
     return plan
 
 

@@ -45,10 +45,8 @@ from xladdin.report.charts import (
     CHARTS_PER_PAGE,
     HISTORY,
     LABEL_PT,
-    RANKED_PLACES,
     TITLE_PT,
     ChartSpec,
-    charts,
     product_colour,
 )
 from xladdin.report.layout import HIST_BODY, REGION_ROWS
@@ -82,7 +80,7 @@ def cells_of(spec: ChartSpec) -> ChartCells:
     if table.kind != "ranking":
         return ChartCells(f"T{table.no}_BODY", 1, columns)
     first = REGION_ROWS + 3 if table.regions else 1
-    return ChartCells(f"T{table.no}_BODY", 1, columns, first, RANKED_PLACES)
+    return ChartCells(f"T{table.no}_BODY", 1, columns, first, spec.places)
 
 
 def block_area(book: Workbook, name: str) -> tuple[str, int, int, int, int]:
@@ -222,7 +220,7 @@ def _chart(book: Workbook, spec: ChartSpec):
     return chart
 
 
-def add_charts(book: Workbook, lang: str = "zh", specs: Sequence[ChartSpec] | None = None) -> None:
+def add_charts(book: Workbook, specs: Sequence[ChartSpec]) -> None:
     """Put every chart of the edition (``specs``: the report document's) on its charts sheet,
     found by its title's defined name (the sheet is named in the edition's language; a
     workbook without one gets none)."""
@@ -232,7 +230,6 @@ def add_charts(book: Workbook, lang: str = "zh", specs: Sequence[ChartSpec] | No
     if sheet not in book.sheetnames:
         return
     ws = book[sheet]
-    specs = charts(lang) if specs is None else specs
     ws._charts.clear()
     ws.row_breaks.brk = []
     for i, spec in enumerate(specs):

@@ -43,6 +43,8 @@ class ChartSpec:
     from_first_value: bool = False
     #: one colour per series (a flow's colour); a pie colours its slices by product instead
     colours: tuple[str, ...] = ()
+    #: a ranking chart's places (its title names them): the report's, at most RANKED_PLACES
+    places: int = 0
 
 
 #: The one palette of every edition and format (workbook charts and the Word edition's
@@ -65,7 +67,8 @@ def product_colour(label: str, index: int = 0, scope: Scope | None = None) -> st
     return SPARE_COLOURS[index % len(SPARE_COLOURS)]
 
 
-#: a ranking chart shows the first ten places (its title says so: 前十大, Top 10)
+#: a ranking chart shows at most the first ten places (前十大, Top 10), fewer where the
+#: report ranks fewer (--top 5: 前五大, Top 5)
 RANKED_PLACES = 10
 #: each chart without its words: (title key, kind, what it draws (``HISTORY`` or a table),
 #: series (what, series key), axis key)
@@ -88,13 +91,15 @@ def chart_pages(count: int = CHART_COUNT) -> int:
     return -(-count // CHARTS_PER_PAGE)
 
 
-def charts(lang: str = "zh", scope: Scope | None = None) -> tuple[ChartSpec, ...]:
-    """The charts of an edition, in its words."""
+def charts(lang: str = "zh", scope: Scope | None = None, top: int = RANKED_PLACES) -> tuple[ChartSpec, ...]:
+    """The charts of an edition, in its words, for a report that ranks ``top`` places."""
     w = words(lang, scope)
-    return tuple(ChartSpec(key, kind, w["chart_titles"][key], table,
+    places = min(top, RANKED_PLACES)
+    return tuple(ChartSpec(key, kind, w["chart_titles"][key].format(places=w["places"][places - 1]), table,
                            tuple((what, w["series"][name]) for what, name in series),
                            y_title=w["axes"].get(axis, ""), from_first_value=kind == "line",
-                           colours=tuple(FLOW_COLOURS[name.removesuffix("_yoy")] for _, name in series))
+                           colours=tuple(FLOW_COLOURS[name.removesuffix("_yoy")] for _, name in series),
+                           places=places if kind == "bar" else 0)
                  for key, kind, table, series, axis in _SHAPES)
 
 

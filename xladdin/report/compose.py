@@ -15,7 +15,7 @@ from xladdin.engine.history import COLUMNS
 from xladdin.engine.metrics import Engine
 from xladdin.engine.setting_cells import DEFAULT_ISSUER
 from xladdin.engine.tables import SPECS, compute_tables, product_list
-from xladdin.report.charts import HISTORY, RANKED_PLACES, ChartSpec, charts, history_head, history_rows, words
+from xladdin.report.charts import HISTORY, ChartSpec, charts, history_head, history_rows, words
 from xladdin.report.document import Chart, Cover, History, Paragraph, ReportDocument, Table, table_of
 from xladdin.report.narrative import PHRASES, draft, text_row_kinds
 
@@ -88,7 +88,7 @@ def report_document(engine: Engine, period: str, publication: Publication | None
                            tuple(tuple(row) for row in history_head(lang)),
                            tuple(tuple(row) for row in history), w["number_format"])
     cover = _cover(engine, edition, period_words, publication, forced, tables, history)
-    specs = charts(lang, engine.scope)
+    specs = charts(lang, engine.scope, top)
     figures = tuple(Chart(spec, figure_words["caption"].format(n=n, title=spec.title),
                           *_data(spec, history_part, tables))
                     for n, spec in enumerate(specs, start=1))
@@ -159,7 +159,7 @@ def _data(spec: ChartSpec, history: History, tables: list[Table]) -> tuple[tuple
     rows = list(table.body)
     if table.kind == "ranking":  # the places after the last section row (regions come first)
         start = max((i + 1 for i, r in enumerate(rows) if r.section), default=0)
-        rows = rows[start:start + RANKED_PLACES]
+        rows = rows[start:start + spec.places]
     # a row is a name, then each span group's figures: the first span's value comes next
     rows = [r for r in rows if not r.section and r.cells[0].value not in (None, "")]
     categories = tuple(str(r.cells[0].value) for r in rows)
