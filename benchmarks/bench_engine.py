@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from xladdin.engine.load import from_raw
-from xladdin.engine.raw import RAW_SHEET, normalize, read_csv_table, read_xlsx_table
+from xladdin.engine.raw import RAW_SHEET, read_csv_table, read_xlsx_table, validate_table
 from xladdin.engine.reference import load_reference
 from xladdin.engine.tables import compute_tables
 
@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
 
     cube = timed(f"make {args.rows:,} raw rows", lambda: raw_cube(args.rows))
-    raw = timed("validate (normalize) raw rows", lambda: normalize(cube, "bench"))
+    raw = timed("validate (validate_table) raw rows", lambda: validate_table(cube, "bench"))
     engine = timed("build model (grain selection, sums)", lambda: from_raw(raw))
     timed("compute tables 1-7 for 2025-07", lambda: compute_tables(engine, "2025-07"))
     timed("compute tables 1-7 again (memoised)", lambda: compute_tables(engine, "2025-07"))
@@ -82,13 +82,13 @@ def main() -> None:
     csv_path = args.xlsx.with_suffix(".csv")
     cube.to_csv(csv_path, index=False)
     table = timed("read the same rows from CSV", lambda: read_csv_table(csv_path))
-    timed("  + validate", lambda: normalize(table, "bench.csv"))
+    timed("  + validate", lambda: validate_table(table, "bench.csv"))
 
     if not args.xlsx.exists() or args.rows != 1_000_000:
         timed(f"write xlsx ({args.xlsx.name}, openpyxl write-only)", lambda: write_xlsx(cube, args.xlsx))
     print(f"  xlsx size: {args.xlsx.stat().st_size / 1e6:.1f} MB")
     table, first = timed(f"read sheet {RAW_SHEET} from xlsx (fastexcel)", lambda: read_xlsx_table(args.xlsx))
-    raw_x = timed("  + validate", lambda: normalize(table, "bench.xlsx", first))
+    raw_x = timed("  + validate", lambda: validate_table(table, "bench.xlsx", first))
     timed("  + seven tables", lambda: compute_tables(from_raw(raw_x), "2025-07"))
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from xladdin.engine.load import demo, from_raw
 from xladdin.engine.metrics import Settings
-from xladdin.engine.raw import normalize
+from xladdin.engine.raw import validate_table
 
 COLUMNS = ["period", "flow", "hs_code", "partner_code", "partner_name", "province_code",
            "province_name", "value_usd"]
@@ -24,7 +24,7 @@ def rows_frame(rows: list[dict]) -> pd.DataFrame:
 
 def engine_of(rows: list[dict] | pd.DataFrame, settings: Settings | None = None):
     frame = rows if isinstance(rows, pd.DataFrame) else rows_frame(rows)
-    return from_raw(normalize(frame, "test.csv"), settings)
+    return from_raw(validate_table(frame, "test.csv"), settings)
 
 
 @pytest.fixture(scope="session", autouse=True)

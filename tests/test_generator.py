@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xladdin.engine.load import load
+from xladdin.engine.load import load_engine
 from xladdin.engine.tables import compute_tables
 from xladdin.sample.generator import generate, load_seed
 
@@ -14,7 +14,7 @@ def test_generator_reproduces_the_seed_and_is_deterministic(tmp_path):
     rows = generate(first)
     assert rows > 3000 and generate(second) == rows
     assert first.read_bytes() == second.read_bytes()
-    result = compute_tables(load([first]), "2025-07")["tables"]
+    result = compute_tables(load_engine([first]), "2025-07")["tables"]
     seed = load_seed()["tables"]
     for printed, got in zip(seed["1"], result["1"]):
         for span in ("month", "ytd"):

@@ -27,7 +27,7 @@ from tests.test_hostile_inputs import SAMPLE, edit_zip, monthly, same_tables_as_
 from xladdin.engine.load import sample_path
 from xladdin.engine.metrics import Engine
 from xladdin.engine.model import Model
-from xladdin.engine.raw import normalize
+from xladdin.engine.raw import validate_table
 from xladdin.ooxml.xlsxpatch import XlsxPatch
 
 HEADER = SAMPLE.split("\n", 1)[0]
@@ -123,9 +123,9 @@ def range_label_in_column(label: str):
             assert export["ytd"]["value"] == pytest.approx(jan_feb_export_total(), abs=1e-4)
             baseline = tmp / "baseline"
             baseline.mkdir()
-            from xladdin.engine.load import load
+            from xladdin.engine.load import load_engine
             from xladdin.engine.tables import compute_tables
-            canonical = compute_tables(load([jan_feb_as_range("2025-01..2025-02", baseline)]), "2025-02")
+            canonical = compute_tables(load_engine([jan_feb_as_range("2025-01..2025-02", baseline)]), "2025-02")
             assert result["tables"] == json.loads(json.dumps(canonical["tables"], ensure_ascii=False))
         return Case(["tables", str(jan_feb_as_range(label, tmp)), "--period", "2025-02", "--json"], 0, "",
                     check=check)
@@ -410,7 +410,7 @@ def engine_of(rows: list[tuple[str, str, str]]) -> Engine:
     table = pd.DataFrame(rows, columns=["period", "partner_code", "value_usd"])
     table.insert(1, "flow", "出口")
     table.insert(2, "hs_code", "854231")
-    return Engine(Model(normalize(table, "t.csv")))
+    return Engine(Model(validate_table(table, "t.csv")))
 
 
 def test_a_tie_in_cents_ranks_by_the_lower_code():

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.fake_xlwings import FakeBook
 from xladdin.cli import main
-from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, read_settings
+from xladdin.engine.setting_cells import CELL_BY_NAME, WORKBOOK_FORMAT, read_settings
 from xladdin.errors import XladdinError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,11 +59,11 @@ def test_the_ribbon_and_the_lite_script_plan_what_refresh_plans(workbook, tmp_pa
 def test_a_missing_cell_reads_as_its_default_and_says_so_only_where_the_workbook_should_have_it():
     sheet = read_settings({"SET_PERIOD": "2025-07", "SET_NET_YOY": "abs_diff"})  # no format cell: 1
     assert sheet.period == "2025-07" and sheet.settings.net_yoy == "abs_diff"
-    assert sheet.settings.lang == CELLS["SET_LANG"].default == "zh"
+    assert sheet.settings.lang == CELL_BY_NAME["SET_LANG"].default == "zh"
     assert sheet.settings.jan_feb is False
     noted = " ".join(sheet.notes)
     assert "SET_ISSUER" in noted and "SET_DATE" in noted and "SET_PERIOD" not in noted
-    newer = [cell for cell in CELLS.values() if cell.since > 1]
+    newer = [cell for cell in CELL_BY_NAME.values() if cell.since > 1]
     assert newer, "the format cell came with format 2"
     for cell in newer:  # a workbook older than a cell lacks it without a word
         assert cell.name not in noted

@@ -74,19 +74,19 @@ def test_the_lite_script_names_the_cell(period_as_number):
 def test_what_a_cell_is_written_with_reads_back_as_the_value_and_is_one_of_its_choices():
     """``show`` is the one writer of a setting's text (init's 设置 and refresh's overrides):
     each choice of a drop-down cell, parsed, is written back as that choice's own word."""
-    from xladdin.engine.setting_cells import CELLS
+    from xladdin.engine.setting_cells import CELL_BY_NAME
 
-    for cell in CELLS.values():
+    for cell in CELL_BY_NAME.values():
         for choice in cell.choices:
             value = cell.parse(choice)
             assert cell.show(value) == choice, (cell.name, choice)
             assert cell.parse(cell.show(value)) == value
-    assert CELLS["SET_JAN_FEB"].show(True) == "jan-feb" and CELLS["SET_JAN_FEB"].show(False) == "auto"
+    assert CELL_BY_NAME["SET_JAN_FEB"].show(True) == "jan-feb" and CELL_BY_NAME["SET_JAN_FEB"].show(False) == "auto"
 
 
 def test_init_and_refresh_write_the_jan_feb_cell_the_same_way(tmp_path):
     """The same choice reads the same in 设置 whether init wrote it or a refresh option did."""
-    from xladdin.engine.setting_cells import CELLS
+    from xladdin.engine.setting_cells import CELL_BY_NAME
 
     def cell(path):
         book = load_workbook(path)
@@ -96,6 +96,6 @@ def test_init_and_refresh_write_the_jan_feb_cell_the_same_way(tmp_path):
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     assert main(["init", str(first), "--demo", "--jan-feb", "--period", "2025-02"]) == 0
     assert main(["init", str(second), "--demo", "--period", "2025-02"]) == 0
-    assert cell(second) == CELLS["SET_JAN_FEB"].default == "auto"
+    assert cell(second) == CELL_BY_NAME["SET_JAN_FEB"].default == "auto"
     assert main(["refresh", str(second), "--jan-feb"]) == 0
     assert cell(first) == cell(second) == "jan-feb"

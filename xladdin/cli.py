@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xladdin.engine.editions import LANGS
 from xladdin.engine.settings import NET_YOY_CONVENTIONS, Settings
-from xladdin.engine.vocabulary import TABLES
+from xladdin.engine.vocabulary import TABLE_NUMBERS
 from xladdin.errors import Interrupted, XladdinError, describe_os_error, one_line
 
 
@@ -24,7 +24,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _engine(args: argparse.Namespace):
-    from xladdin.engine import load as engine
+    from xladdin.engine.load import demo, load_engine
 
     if args.demo and args.raw:
         raise XladdinError("give raw files or --demo, not both")
@@ -33,14 +33,14 @@ def _engine(args: argparse.Namespace):
         from xladdin.jobs import require_sample
 
         require_sample(scope)
-        return engine.demo(_settings(args))
+        return demo(_settings(args))
     if not args.raw:
         raise XladdinError("no raw data: name raw files (CSV or xlsx) or use --demo")
     from xladdin.files.workbook import refuse_finished_copy
 
     for path in args.raw:
         refuse_finished_copy(path)
-    return engine.load(args.raw, _settings(args), flow=args.flow,
+    return load_engine(args.raw, _settings(args), flow=args.flow,
                        period=getattr(args, "data_period", None), scope=scope)
 
 
@@ -327,7 +327,7 @@ def parser() -> argparse.ArgumentParser:
     _add_raw_options(t)
     t.add_argument("--period", help=PERIOD_HELP)
     t.add_argument("--json", action="store_true", help="machine-readable output")
-    t.add_argument("--table", type=int, action="append", choices=TABLES, help="only this table")
+    t.add_argument("--table", type=int, action="append", choices=TABLE_NUMBERS, help="only this table")
     t.add_argument("--force", action="store_true", help=FORCE_HELP)
     t.set_defaults(func=cmd_tables)
 

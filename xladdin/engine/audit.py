@@ -20,7 +20,7 @@ from xladdin.errors import Findings, XladdinError
 
 #: customs' query platform silently stops at this many data rows
 DOWNLOAD_LIMIT = 10_000
-KEY = ["period", "flow", "hs_code", "partner", "province"]
+ROW_KEY = ["period", "flow", "hs_code", "partner", "province"]
 DIM_WORD = {"total": "total", "product": "by product", "partner": "by partner", "province": "by province"}
 
 
@@ -61,9 +61,9 @@ def audit(model: Model, period: str | None = None, today: date | None = None,
         found.add("error", f"{len(negative)} negative values (first: {negative['value'].iloc[0]:,.0f})",
                   _places(negative), "trade values cannot be negative: correct or delete those rows")
 
-    twice = frame[frame.duplicated(KEY, keep=False)]
+    twice = frame[frame.duplicated(ROW_KEY, keep=False)]
     if len(twice):
-        groups = twice.groupby(KEY, dropna=False).ngroups
+        groups = twice.groupby(ROW_KEY, dropna=False).ngroups
         found.add("error", f"{groups} rows appear more than once for the same month, flow and "
                   "dimensions (pasted or downloaded twice)", _places(twice),
                   "delete the repeated rows, or use 'xladdin import' which replaces them")

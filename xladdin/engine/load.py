@@ -18,7 +18,7 @@ def sample_path() -> Path:
     return Path(str(resources.files("xladdin.sample").joinpath("raw_sample.csv")))
 
 
-def load(paths: list[Path | str], settings: Settings | None = None, flow: str | None = None,
+def load_engine(paths: list[Path | str], settings: Settings | None = None, flow: str | None = None,
          period: str | None = None, scope: Scope | str | None = None) -> Engine:
     """Read raw files under a product scope (chips by default) and build the engine over them."""
     return from_raw(read_raw(paths, flow=flow, period=period, scope=scope), settings)
@@ -29,7 +29,7 @@ def from_raw(raw: RawData, settings: Settings | None = None) -> Engine:
 
 
 def demo(settings: Settings | None = None) -> Engine:
-    return load([sample_path()], settings)
+    return load_engine([sample_path()], settings)
 
 
 def report_period(engine: Engine, period: str | None) -> str:

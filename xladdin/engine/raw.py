@@ -335,7 +335,7 @@ class _RawTable:
                          self.values[mask], self.rows[mask])
 
 
-def normalize(
+def validate_table(
     table: pd.DataFrame,
     source: str,
     first_row: int = 2,
@@ -970,6 +970,6 @@ def read_raw(
         else:
             table, first, source = read_csv_table(path), 2, path.name
         has_flow = any(header_key(_unmangled(c)) == "flow" for c in table.columns)
-        parts.append(normalize(table, source, first, period=period,
+        parts.append(validate_table(table, source, first, period=period,
                                flow=flow or (None if has_flow else flow_from_name(path)), scope=scope))
     return RawData.concat(parts, scope)

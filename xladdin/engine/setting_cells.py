@@ -113,13 +113,13 @@ SETTING_CELLS: tuple[SettingCell, ...] = (
     SettingCell("SET_SCOPE", "产品范围 / product scope（chips：HS 8542；equipment：HS 8486）",
                 DEFAULT_SCOPE, parse_scope_cell, since=3, choices=bundled_ids(), address="B10"),
 )
-CELLS = {cell.name: cell for cell in SETTING_CELLS}
+CELL_BY_NAME = {cell.name: cell for cell in SETTING_CELLS}
 
 
 def parse_cell(name: str, value: Any, address: str | None = None) -> Any:
     """The named cell's parser, whose refusal names the cell (设置!B3) for every front end;
     ``address`` is where the front end found the name, else the template's place."""
-    cell = CELLS[name]
+    cell = CELL_BY_NAME[name]
     try:
         return cell.parse(value)
     except XladdinError as exc:

@@ -37,4 +37,4 @@ MEASURE_CHOICES = ("value", "yoy", "mom", "share")
 #: US dollars per 亿美元, the unit every value of the report is shown in
 UNIT = 1e8
 #: the report's tables, numbered as printed
-TABLES = tuple(range(1, 8))
+TABLE_NUMBERS = tuple(range(1, 8))

@@ -27,7 +27,7 @@ from pandas.api.types import infer_dtype
 from xladdin.engine.load import from_raw
 from xladdin.engine.metrics import Engine, growth
 from xladdin.engine.periods import month_range, parse_period, previous_month
-from xladdin.engine.raw import RAW_SHEET, normalize
+from xladdin.engine.raw import RAW_SHEET, validate_table
 from xladdin.engine.reference import load_reference, name_key_one
 from xladdin.engine.scope import BY_ROWS, DEFAULT_SCOPE
 from xladdin.engine.settings import Settings
@@ -38,7 +38,7 @@ from xladdin.engine.vocabulary import (
     MEASURE_OF_WORD,
     REGION_OF_WORD,
     SPAN_OF_WORD,
-    TABLES,
+    TABLE_NUMBERS,
     UNIT,
 )
 from xladdin.errors import MissingMonthsError, XladdinError
@@ -135,7 +135,7 @@ def raw_input(raw: Any, period: Any = None, net_yoy: Any = None) -> RawInput:
 def dataset(given: RawInput, source: str = f"sheet {RAW_SHEET}") -> Dataset:
     """Validate the raw table into an engine, named by the content hash."""
     # the data cell has no scope argument: its rows choose among the bundled scopes
-    engine = from_raw(normalize(given.table, source, first_row=2, scope=BY_ROWS),
+    engine = from_raw(validate_table(given.table, source, first_row=2, scope=BY_ROWS),
                       Settings(net_yoy=given.net_yoy))
     month = given.month or engine.model.latest_period()
     if month is None:
@@ -367,8 +367,8 @@ def rank(data: Dataset, flow: Any, period: Any, by: Any, n: Any, span: Any) -> l
 def table(data: Dataset, table_no: Any, period: Any) -> list[list[Any]]:
     """CHIP_TABLE: the body of table 1–7 exactly as the workbook shows it."""
     number = scalar(table_no, "table_no")
-    if not isinstance(number, (int, float)) or int(number) != number or number not in TABLES:
+    if not isinstance(number, (int, float)) or int(number) != number or number not in TABLE_NUMBERS:
         shown = typed_text(number) if number is not None else ""
-        raise ChipError(f"table_no must be {TABLES[0]} to {TABLES[-1]}, not '{shown}'")
+        raise ChipError(f"table_no must be {TABLE_NUMBERS[0]} to {TABLE_NUMBERS[-1]}, not '{shown}'")
     body = build_table_body(data.engine, int(number), period_of(period, data.period))
     return [["" if v is None else v for v in row] for row in body.values]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from xladdin.engine.vocabulary import BY_CHOICES, FLOW_CHOICES, MEASURE_CHOICES, SPAN_CHOICES, TABLES
+from xladdin.engine.vocabulary import BY_CHOICES, FLOW_CHOICES, MEASURE_CHOICES, SPAN_CHOICES, TABLE_NUMBERS
 
 #: Excel's limit on a description and on each argument's description (Application.MacroOptions)
 HELP_CHARS = 255
@@ -128,9 +128,10 @@ FUNCTIONS: tuple[CellFunction, ...] = (
         "rank"),
     CellFunction(
         "CHIP_TABLE",
-        f"The body of report table {TABLES[0]}–{TABLES[-1]} for a month, spilled exactly as the "
-        "workbook shows it.",
-        (DATA, Arg("table_no", f"the table's number, {TABLES[0]} to {TABLES[-1]}", REQUIRED), PERIOD),
+        f"The body of report table {TABLE_NUMBERS[0]}–{TABLE_NUMBERS[-1]} for a month, spilled exactly "
+        "as the workbook shows it.",
+        (DATA, Arg("table_no", f"the table's number, {TABLE_NUMBERS[0]} to {TABLE_NUMBERS[-1]}", REQUIRED),
+         PERIOD),
         "table"),
 )
 

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from xladdin.engine.raw import RAW_SHEET, RawData, normalize
+from xladdin.engine.raw import RAW_SHEET, RawData, validate_table
 from xladdin.engine.setting_cells import SETTING_CELLS, SheetSettings, read_settings
 from xladdin.errors import XladdinError
 from xladdin.excel.cells import ChipError, Dataset, dataset, handle_error, raw_input
@@ -102,7 +102,7 @@ def raw_from_values(values: Any, book_name: str, scope: str | None = None) -> Ra
     header, rows = values[0], values[1:]
     names = [str(h).strip() if h not in (None, "") else f"Unnamed{i}" for i, h in enumerate(header)]
     table = pd.DataFrame(rows, columns=names, dtype=object)
-    return normalize(table, f"{book_name}, sheet {RAW_SHEET}", first_row=2, scope=scope)
+    return validate_table(table, f"{book_name}, sheet {RAW_SHEET}", first_row=2, scope=scope)
 
 
 def raw_from_book(book: Any, scope: str | None = None) -> RawData:

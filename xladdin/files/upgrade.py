@@ -26,7 +26,7 @@ from xladdin.engine.editions import parse_lang, word_set
 from xladdin.engine.history import COLUMNS
 from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import DEFAULT_SCOPE
-from xladdin.engine.setting_cells import CELLS, WORKBOOK_FORMAT, parse_cell
+from xladdin.engine.setting_cells import CELL_BY_NAME, WORKBOOK_FORMAT, parse_cell
 from xladdin.errors import XladdinError
 from xladdin.ooxml.cells import Q, cell_at, row_at, set_value, split_ref
 from xladdin.ooxml.xlsxpatch import XlsxPatch
@@ -113,8 +113,9 @@ def add_setting(patch: XlsxPatch, name: str, value: object = None) -> str:
     xladdin's own note and data cell (数据) below the settings move down a row to make room;
     anything else in the way is the analyst's, and the upgrade is refused.
     """
-    cell = CELLS[name]
-    rows = [patch.anchor(c)[1] for c in CELLS if c in patch.names and patch.anchor(c)[0] == SETTINGS_SHEET]
+    cell = CELL_BY_NAME[name]
+    rows = [patch.anchor(c)[1] for c in CELL_BY_NAME
+            if c in patch.names and patch.anchor(c)[0] == SETTINGS_SHEET]
     if not rows:
         raise XladdinError(f"{patch.path.name}: 设置 has none of its settings cells; start from the "
                            "xladdin template (xladdin init)")

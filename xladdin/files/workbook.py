@@ -22,7 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from xladdin.engine.metrics import Settings
 from xladdin.engine.raw import RAW_SHEET, RawData
 from xladdin.engine.reference import load_reference
-from xladdin.engine.setting_cells import CELLS
+from xladdin.engine.setting_cells import CELL_BY_NAME
 from xladdin.errors import XladdinError, describe_os_error, finish_uninterrupted
 from xladdin.files.chartcache import refresh_caches
 from xladdin.files.xlsx_charts import add_charts
@@ -327,7 +327,7 @@ def write_settings(book: Workbook, period: str | None, settings: Settings, scope
                         ("SET_LANG", settings.lang), ("SET_JAN_FEB", settings.jan_feb), ("SET_SCOPE", scope)):
         sheet, row, col = backend.anchor(name)
         cell = book[sheet].cell(row, col)
-        cell.value, cell.data_type = CELLS[name].show(value), "s"
+        cell.value, cell.data_type = CELL_BY_NAME[name].show(value), "s"
 
 
 def finished_name(path: Path, lang: str = "zh") -> Path:

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from xladdin.engine.audit import KEY
+from xladdin.engine.audit import ROW_KEY
 from xladdin.engine.raw import (
     LEFT_OUT_COLUMNS,
     RAW_SHEET,
     RawData,
     empty_frame,
     header_key,
-    normalize,
     read_raw,
     read_xlsx_table,
+    validate_table,
 )
 from xladdin.engine.reference import load_reference
 from xladdin.engine.scope import Scope, load_scope
@@ -82,17 +82,17 @@ def _import(files: list[Path], workbook: Path, lock: WorkbookLock, flow: str | N
     scope = load_scope(_scope_of(workbook))  # the downloads are read under the workbook's scope
     new = read_raw(files, flow=flow, period=data_period, scope=scope)
     result = ImportResult(0, 0, findings=new.findings)
-    fresh = new.frame.drop_duplicates(KEY, keep="last").reset_index(drop=True)
+    fresh = new.frame.drop_duplicates(ROW_KEY, keep="last").reset_index(drop=True)
     if len(fresh) < len(new.frame):
         result.findings.add("warning", f"{len(new.frame) - len(fresh)} rows repeat in the imported "
                             "files; the last one of each was kept", "", "check the downloads")
     table, first_row = read_xlsx_table(workbook)
     filled = ~table.fillna("").astype("str").apply(lambda column: column.str.strip()).eq("").all(axis=1)
-    # normalize numbers rows by their place in the sheet, so it gets the table blanks and all
-    old = normalize(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row, scope=scope) \
+    # validate_table numbers rows by their place in the sheet, so it gets the table blanks and all
+    old = validate_table(table, f"{workbook.name}, sheet {RAW_SHEET}", first_row, scope=scope) \
         if filled.any() else RawData(empty_frame(), scope=scope)
     table = table[filled]
-    matched = old.frame.merge(fresh[[*KEY, "value"]], on=KEY, how="inner", suffixes=("_old", "_new"))
+    matched = old.frame.merge(fresh[[*ROW_KEY, "value"]], on=ROW_KEY, how="inner", suffixes=("_old", "_new"))
     changed = matched[matched["value_old"] != matched["value_new"]]
     result.revisions = [_describe(r, scope) for _, r in changed.iterrows()]
     sheet_rows = pd.Series(range(first_row, first_row + len(filled)), index=filled.index)[filled]

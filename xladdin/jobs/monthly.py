@@ -11,7 +11,7 @@ from xladdin.engine.load import from_raw, report_period
 from xladdin.engine.metrics import Settings
 from xladdin.engine.periods import parse_period
 from xladdin.engine.scope import Scope, scope_cell
-from xladdin.engine.setting_cells import CELLS, SETTING_CELLS, read_settings
+from xladdin.engine.setting_cells import CELL_BY_NAME, SETTING_CELLS, read_settings
 from xladdin.errors import XladdinError
 from xladdin.files.lock import WorkbookLock
 from xladdin.files.rawcache import read_raw_cached
@@ -107,7 +107,7 @@ def refresh(path: Path, include_raw: bool = False, force: bool = False,
                                        ("SET_JAN_FEB", sheet.settings.jan_feb, jan_feb),
                                        ("SET_SCOPE", sheet.scope, scope)):
                 if given is not None and name in patch.names:
-                    text = CELLS[name].show(value)
+                    text = CELL_BY_NAME[name].show(value)
                     patch.write(Block(name, [[text]], [["@"]]))
                     notes += setting_changed(name, cells.get(name), text)
 
@@ -142,7 +142,7 @@ def setting_changed(name: str, before: str | None, after: str) -> list[str]:
     """One line when an option changed a cell of 设置, which later refreshes (and the ribbon)
     follow; nothing when the cell already said so."""
     label = {"SET_LANG": "language", "SET_JAN_FEB": "jan-feb", "SET_SCOPE": "product scope"}[name]
-    old = (before or "").strip() or str(CELLS[name].default)  # a blank cell stands for its default
+    old = (before or "").strip() or str(CELL_BY_NAME[name].default)  # a blank cell stands for its default
     if old.lower() == after.lower():
         return []
     return [f"changed 设置 {label}: {old} → {after}; later refreshes and the ribbon make this edition "
