@@ -1,4 +1,4 @@
-"""Workbooks: build the finished report, start a monthly workbook, refresh one headlessly.
+"""The report workbook as a file: the openpyxl back end, 设置 and 原始数据 written, atomic saves.
 
 The openpyxl back end applies the render plan to a workbook file; ``save_atomic`` writes a
 temporary file beside the target and renames it, so a failure never leaves half a file.

@@ -1,4 +1,4 @@
-"""Patch cells of an xlsx file at the zip level (the render plan's third back end).
+"""Patch cells of an xlsx file at the zip level (the back end of a refresh and an import).
 
 ``refresh`` must write a few hundred table cells into a workbook whose 原始数据 sheet may hold
 a million rows. Loading and re-saving such a workbook with openpyxl touches every raw cell

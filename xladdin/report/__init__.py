@@ -1,1 +1,2 @@
-"""The report: table layouts, the render plan, the template and text output."""
+"""The report: its document (made once per report), the workbook plan laid out from it, table
+layouts, the template, the refresh pipeline and text output."""
