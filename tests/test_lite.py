@@ -523,6 +523,28 @@ def test_lite_update_refuses_with_one_sentence(tmp_path, capsys, content, messag
         assert work.read_bytes() == content and list(tmp_path.iterdir()) == [work]
 
 
+def test_lite_update_refuses_a_workbook_that_is_not_a_monthly_one(tmp_path, capsys):
+    """Any other workbook without a Lite part is left alone: the code would have no 设置 and no
+    原始数据 to work on."""
+    from openpyxl import Workbook
+
+    work = tmp_path / "notes.xlsx"
+    book = Workbook()
+    book.active["A1"] = "an analyst's own notes"
+    book.save(work)
+    before = work.read_bytes()
+    assert main(["lite", "update", str(work)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: notes.xlsx: not an xladdin monthly workbook (it has no 设置 cells and no 原始数据 "
+                   "sheet), so xlwings Lite code would have nothing to work on; make one with 'xladdin init "
+                   "WORKBOOK.xlsx RAW... --lite'"]
+    assert work.read_bytes() == before and list(tmp_path.iterdir()) == [work]
+    plain = tmp_path / "plain.xlsx"  # a monthly workbook made without --lite gets the code
+    assert main(["init", str(plain), "--demo"]) == 0
+    assert main(["lite", "update", str(plain)]) == 0
+    assert read_properties(plain)["main.py"] == main_py()
+
+
 def test_lite_update_through_a_link_keeps_the_link_and_the_files_mode(tmp_path, capsys):
     """The one link-aware atomic replace of the other commands: the link's target is written,
     the link stays a link, the target keeps its permissions, nothing is left beside it."""
