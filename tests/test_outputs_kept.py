@@ -161,22 +161,25 @@ def tables_from_a_copy_made_before_the_mark(tmp: Path) -> Case:
 
 # --- 5. strict JSON, finite figures ---------------------------------------------------------------
 
-def _overflowing(tmp: Path) -> Path:
-    """The sample with one product's 2025 exports at 1e308: the year-to-date sum overflows."""
-    text = sample_path().read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^(2025\d\d,出口,85423111,,,,,)\d+$", r"\g<1>1e308", text)
+def _sample_with_values(tmp: Path, rows: str, value: str) -> Path:
+    """The sample as raw.csv, with the value of every row matching ``rows`` (the start of a
+    line, up to the value) set to ``value``."""
+    text, changed = re.subn(rf"(?m)^({rows},,,,,)\d+$", rf"\g<1>{value}",
+                            sample_path().read_text(encoding="utf-8"))
+    assert changed, rows  # the sample holds such rows, or the case tests nothing
     path = tmp / "raw.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _overflowing(tmp: Path) -> Path:
+    """The sample with one product's 2025 exports at 1e308: the year-to-date sum overflows."""
+    return _sample_with_values(tmp, r"2025\d\d,出口,85423111", "1e308")
 
 
 def _each_flow_near_the_limit(tmp: Path) -> Path:
     """Exports and imports each 1.7e308 in July (finite), so their sum, total trade, is not."""
-    text = sample_path().read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^(202507,(出口|进口),85423111,,,,,)\d+$", r"\g<1>1.7e308", text)
-    path = tmp / "raw.csv"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return _sample_with_values(tmp, "202507,(?:出口|进口),85423111", "1.7e308")
 
 
 def no_json_printed(folder: Path, out: str) -> None:

@@ -19,7 +19,7 @@ from xladdin.engine.raw import RAW_SHEET
 from xladdin.engine.scope import Scope
 from xladdin.engine.tables import product_list
 from xladdin.errors import XladdinError
-from xladdin.report.charts import chart_pages
+from xladdin.report.charts import CHART_COUNT, chart_pages
 from xladdin.report.compose import Publication, report_document
 from xladdin.report.document import DASH, TEXT, Paragraph, ReportDocument, table_of  # noqa: F401
 from xladdin.report.document import Table as DocTable
@@ -115,9 +115,10 @@ def text_heights(lang: str = "zh") -> list[float]:
     return text_row_heights(text_row_kinds(lang), parts, phrases.get("lines"))
 
 
-def report_pages(lang: str = "zh", spans: int = 2) -> dict[str, int]:
-    """The first printed page of every report sheet (see ``layout.first_pages``)."""
-    return first_pages(text_heights(lang), chart_pages(), lang, spans)
+def report_pages(lang: str = "zh", spans: int = 2, charts: int = CHART_COUNT) -> dict[str, int]:
+    """The first printed page of every report sheet (see ``layout.first_pages``): the
+    template's page setup and the cover's contents both read it."""
+    return first_pages(text_heights(lang), chart_pages(charts), lang, spans)
 
 
 def plan_of(document: ReportDocument, span_groups: int | None = None) -> Plan:
@@ -154,7 +155,7 @@ def plan_of(document: ReportDocument, span_groups: int | None = None) -> Plan:
         Block(HIST_BODY, rows, [[TEXT] + [history.format] * (len(row) - 1) for row in rows]),
     ]
     cover = document.cover
-    pages = first_pages(text_heights(lang), chart_pages(len(document.charts)), lang, spans)
+    pages = report_pages(lang, spans, len(document.charts))
     sheets = word_set(lang)["sheets"]
 
     def sheet_of(part: str) -> str:
