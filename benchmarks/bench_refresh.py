@@ -1,4 +1,5 @@
-"""Benchmark: headless ``refresh`` of a monthly workbook whose 原始数据 holds ~1M rows.
+"""Benchmark: headless ``refresh``, ``init --lite`` and ``lite update`` of a monthly workbook
+whose 原始数据 holds ~1M rows.
 
 Run: ``python benchmarks/bench_refresh.py [--rows 1000000]``. Prints figures only.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from bench_engine import raw_cube, timed
 
-from xladdin.jobs import init, refresh
+from xladdin.jobs import init, refresh, update_lite
 
 
 def main() -> None:
@@ -30,6 +31,9 @@ def main() -> None:
     took = time.perf_counter() - start
     print(f"{'refresh (read raw, open, render, save, finished copy)':<48} {took:8.2f} s")
     print(f"  wrote {', '.join(p.name for p in outcome.written)}")
+    # the Lite part: init --lite and lite update copy 原始数据 as its compressed bytes
+    timed("init --lite (the same rows)", lambda: init(folder / "月报-lite.xlsx", [raw], lite=True))
+    timed("lite update of the plain workbook", lambda: update_lite(work))
 
 
 if __name__ == "__main__":
